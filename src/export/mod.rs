@@ -1,0 +1,91 @@
+//! Writing an [`Analysis`] in the format the user asked for, to a file or standard output.
+//!
+//! Files are written to a temporary file beside the target and renamed into place only when
+//! complete, so a failed run never leaves a truncated report that looks finished.
+
+mod csv_out;
+mod document;
+mod markdown;
+mod terminal;
+
+use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+pub use document::{Grid, Section, build};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The report's tables, aligned for a terminal.
+    Table,
+    /// One row per process.
+    Csv,
+    /// The whole analysis.
+    Json,
+    /// The report's tables in Markdown.
+    Markdown,
+}
+
+/// Renders `analysis` as `format` into `out`.
+pub fn render(analysis: &Analysis, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => terminal::write(&build(analysis), out),
+        Format::Markdown => markdown::write(&build(analysis), out),
+        Format::Csv => csv_out::write(analysis, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, analysis)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// Writes to `path` atomically, or to standard output when `path` is `None` or `-`.
+///
+/// A closed pipe on standard output (`triage run ... | head`) is not an error.
+pub fn write_to(
+    path: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    match path {
+        None | Some("-") => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(output_error("<stdout>", e)),
+                _ => Ok(()),
+            }
+        }
+        Some(path) => write_file(path, write),
+    }
+}
+
+fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let dir = Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = tempfile::Builder::new()
+        .prefix(".triage-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| output_error(path, e))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| output_error(path, e))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| output_error(path, e.into_error()))?;
+    file.persist(path)
+        .map_err(|e| output_error(path, e.error))?;
+    Ok(())
+}
+
+fn output_error(path: &str, source: io::Error) -> Error {
+    Error::Output {
+        path: path.to_string(),
+        source,
+    }
+}

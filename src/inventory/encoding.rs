@@ -1,0 +1,92 @@
+//! Which encoding an inventory is in, without asking the user.
+//!
+//! Survey exports arrive as UTF-8 (with or without a BOM, the latter from Excel's "CSV UTF-8"),
+//! as Shift_JIS/CP932 (Excel's plain "CSV" on a Japanese PC) and occasionally as UTF-16 with a
+//! BOM (Excel's "Unicode text"). A file that is valid UTF-8 is read as UTF-8; otherwise it must
+//! decode as CP932 without a single invalid sequence, or it is refused with the place of the
+//! first byte that fits neither.
+
+use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
+
+/// The encoding an inventory was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    ShiftJis,
+    Utf16,
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::ShiftJis => "Shift_JIS (CP932)",
+            TextEncoding::Utf16 => "UTF-16",
+        }
+    }
+}
+
+/// Decodes `bytes` to text, borrowing when the file is already UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(|text| (Cow::Borrowed(text), TextEncoding::Utf8Bom))
+            .map_err(|e| invalid_utf8(rest, e.valid_up_to()));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let encoding = if bytes[0] == 0xFF { UTF_16LE } else { UTF_16BE };
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        if had_errors {
+            return Err("starts with a UTF-16 byte order mark but is not valid UTF-16".into());
+        }
+        return Ok((text, TextEncoding::Utf16));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((Cow::Borrowed(text), TextEncoding::Utf8)),
+        Err(e) => match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => Ok((text, TextEncoding::ShiftJis)),
+            None => Err(invalid_utf8(bytes, e.valid_up_to())),
+        },
+    }
+}
+
+fn invalid_utf8(bytes: &[u8], at: usize) -> String {
+    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + at
+        - bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+    format!(
+        "line {line}, byte column {column}: byte 0x{:02X} is neither UTF-8 nor Shift_JIS; \
+         save the sheet as \"CSV UTF-8\" or \"CSV\" (Shift_JIS)",
+        bytes[at]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_encoding() {
+        let text = "課,業務\n市民税課,賦課\n";
+        assert_eq!(decode(text.as_bytes()).unwrap().1, TextEncoding::Utf8);
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        let (decoded, enc) = decode(&bom).unwrap();
+        assert_eq!((decoded.as_ref(), enc), (text, TextEncoding::Utf8Bom));
+        let (sjis, _, _) = SHIFT_JIS.encode(text);
+        let (decoded, enc) = decode(&sjis).unwrap();
+        assert_eq!((decoded.as_ref(), enc), (text, TextEncoding::ShiftJis));
+    }
+
+    #[test]
+    fn refuses_bytes_that_fit_neither() {
+        let err = decode(b"a,b\n1,\xFF\xFF\n").unwrap_err();
+        assert!(err.contains("line 2, byte column 3"), "{err}");
+        assert!(err.contains("0xFF"), "{err}");
+    }
+}

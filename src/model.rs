@@ -1,0 +1,292 @@
+//! The closed vocabularies of the triage model (MODEL.md sections 4-6) and the process record.
+//!
+//! Every label a survey sheet or a scenario may use is parsed into one of these enums once, at
+//! the boundary; the stages after the reader never look at strings to make a decision.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The kind of work a process is, which decides the typical solution and the default reduction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkClass {
+    /// 入力事務: keying paper forms into systems (AI-OCR + RPA).
+    Input,
+    /// 自動化事務: chains of simple steps between systems and files (RPA).
+    Automation,
+    /// データ分析と意思決定: reports and analyses supporting a decision (BI tools).
+    Analytics,
+    /// 自動判断: answering, judging or matching in place of staff (AI services).
+    Judgment,
+    /// その他: not yet classifiable, or not a tool question.
+    Other,
+}
+
+impl WorkClass {
+    /// All classes in report order.
+    pub const ALL: [WorkClass; 5] = [
+        WorkClass::Input,
+        WorkClass::Automation,
+        WorkClass::Analytics,
+        WorkClass::Judgment,
+        WorkClass::Other,
+    ];
+
+    /// Parses an English key or the report's Japanese name.
+    pub fn parse(text: &str) -> Option<WorkClass> {
+        let class = match text.trim().to_ascii_lowercase().as_str() {
+            "input" | "入力事務" | "入力" => WorkClass::Input,
+            "automation" | "自動化事務" | "自動化" | "自動化業務" => {
+                WorkClass::Automation
+            }
+            "analytics" | "データ分析と意思決定" | "データ分析" => {
+                WorkClass::Analytics
+            }
+            "judgment" | "judgement" | "自動判断" | "自動応答" => WorkClass::Judgment,
+            "other" | "その他" => WorkClass::Other,
+            _ => return None,
+        };
+        Some(class)
+    }
+
+    /// The stable English key used in files and scenarios.
+    pub fn key(self) -> &'static str {
+        match self {
+            WorkClass::Input => "input",
+            WorkClass::Automation => "automation",
+            WorkClass::Analytics => "analytics",
+            WorkClass::Judgment => "judgment",
+            WorkClass::Other => "other",
+        }
+    }
+
+    /// The report's Japanese name.
+    pub fn japanese(self) -> &'static str {
+        match self {
+            WorkClass::Input => "入力事務",
+            WorkClass::Automation => "自動化事務",
+            WorkClass::Analytics => "データ分析と意思決定",
+            WorkClass::Judgment => "自動判断",
+            WorkClass::Other => "その他",
+        }
+    }
+
+    /// The typical solution for the class (MODEL.md section 4).
+    pub fn solution(self) -> &'static str {
+        match self {
+            WorkClass::Input => "AI-OCR + RPA",
+            WorkClass::Automation => "RPA",
+            WorkClass::Analytics => "BI tools",
+            WorkClass::Judgment => "AI chatbot, predictive AI",
+            WorkClass::Other => "-",
+        }
+    }
+}
+
+impl fmt::Display for WorkClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// How a process has already been dealt with; any status excludes it (MODEL.md 6, rule 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Outsourced,
+    DataPunch,
+    Systemized,
+    ToolIntroduced,
+    UnderReview,
+}
+
+impl Status {
+    /// Parses an English key or a survey sheet's Japanese label.
+    pub fn parse(text: &str) -> Option<Status> {
+        let status = match text.trim().to_ascii_lowercase().as_str() {
+            "outsourced" | "アウトソーシング済" | "アウトソーシング" | "外部委託済" => {
+                Status::Outsourced
+            }
+            "data-punch" | "データパンチ" | "データパンチ済" => Status::DataPunch,
+            "systemized" | "systemised" | "システム化" | "システム化済" => {
+                Status::Systemized
+            }
+            "tool-introduced" | "導入済" | "ツール導入済" => Status::ToolIntroduced,
+            "under-review" | "検討中" | "効率化検討中" => Status::UnderReview,
+            _ => return None,
+        };
+        Some(status)
+    }
+
+    /// The stable English key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Outsourced => "outsourced",
+            Status::DataPunch => "data-punch",
+            Status::Systemized => "systemized",
+            Status::ToolIntroduced => "tool-introduced",
+            Status::UnderReview => "under-review",
+        }
+    }
+
+    /// A short phrase for reason sentences.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Status::Outsourced => "already outsourced",
+            Status::DataPunch => "handled by a data-punch service",
+            Status::Systemized => "already systemised",
+            Status::ToolIntroduced => "a tool is already introduced",
+            Status::UnderReview => "an improvement is under review",
+        }
+    }
+}
+
+/// What must happen before a tool can be introduced (MODEL.md 6, rule 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Blocker {
+    Standardization,
+    PolicyChange,
+    OperationsReview,
+}
+
+impl Blocker {
+    /// Parses an English key or a survey sheet's Japanese label.
+    pub fn parse(text: &str) -> Option<Blocker> {
+        let blocker = match text.trim().to_ascii_lowercase().as_str() {
+            "standardization" | "standardisation" | "標準化" | "システム標準化" => {
+                Blocker::Standardization
+            }
+            "policy-change" | "制度改正" => Blocker::PolicyChange,
+            "operations-review" | "運用見直し" => Blocker::OperationsReview,
+            _ => return None,
+        };
+        Some(blocker)
+    }
+
+    /// The stable English key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Blocker::Standardization => "standardization",
+            Blocker::PolicyChange => "policy-change",
+            Blocker::OperationsReview => "operations-review",
+        }
+    }
+
+    /// A short phrase for reason sentences.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Blocker::Standardization => "national system standardisation is pending",
+            Blocker::PolicyChange => "the procedure is being changed or abolished nationally",
+            Blocker::OperationsReview => "operations must be reviewed first",
+        }
+    }
+}
+
+/// The inventory's statement about the achievable reduction of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "hours")]
+pub enum Reduction {
+    /// Empty cell: estimate it from the class's reduction rate.
+    Estimate,
+    /// `-`: only a qualitative effect can be stated.
+    QualitativeOnly,
+    /// Measured or estimated hours per year.
+    Hours(f64),
+}
+
+/// The decision for a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+    Excluded,
+}
+
+impl Priority {
+    /// All priorities in report order.
+    pub const ALL: [Priority; 4] = [
+        Priority::High,
+        Priority::Medium,
+        Priority::Low,
+        Priority::Excluded,
+    ];
+
+    /// The stable English key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Priority::High => "high",
+            Priority::Medium => "medium",
+            Priority::Low => "low",
+            Priority::Excluded => "excluded",
+        }
+    }
+
+    /// The report's definition of the priority.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Priority::High => "introduce: quantitative effect, few obstacles",
+            Priority::Medium => "study: cost-effectiveness or obstacles",
+            Priority::Low => "research: qualitative effect only",
+            Priority::Excluded => "below threshold, already addressed, not feasible",
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// One row of the inventory: a process, the unit that is timed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Process {
+    /// Inventory id (the `id`/`No` column, or the data row number).
+    pub id: String,
+    /// Line of the record in the input file (1-based; the header is line 1).
+    pub line: u64,
+    pub bureau: String,
+    pub division: String,
+    pub department: String,
+    pub section: String,
+    pub affair: String,
+    pub task: String,
+    pub process: String,
+    pub description: String,
+    pub annual_hours: f64,
+    pub annual_count: Option<f64>,
+    /// Class given by the inventory; wins over the rule table.
+    pub class: Option<WorkClass>,
+    pub reduction: Reduction,
+    pub status: Option<Status>,
+    pub feasible: bool,
+    pub blocker: Option<Blocker>,
+}
+
+impl Process {
+    /// A process with the given identity and hours and no flags (for tests and generators).
+    pub fn new(id: &str, department: &str, task: &str, process: &str, hours: f64) -> Process {
+        Process {
+            id: id.to_string(),
+            line: 0,
+            bureau: String::new(),
+            division: String::new(),
+            department: department.to_string(),
+            section: String::new(),
+            affair: String::new(),
+            task: task.to_string(),
+            process: process.to_string(),
+            description: String::new(),
+            annual_hours: hours,
+            annual_count: None,
+            class: None,
+            reduction: Reduction::Estimate,
+            status: None,
+            feasible: true,
+            blocker: None,
+        }
+    }
+}

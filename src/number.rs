@@ -1,0 +1,137 @@
+//! Numbers as survey sheets write them: `64,562`, `６４５６２`, `1,000.5`, with stray spaces.
+//!
+//! The cell is normalised (full-width digits and punctuation to ASCII, thousands separators
+//! checked and removed) and then handed to the standard library's float parser, so the only
+//! thing written here is the normalisation. Infinity, NaN and exponents are refused: no survey
+//! writes them, and accepting them would let a typo through as a number.
+
+use std::fmt;
+
+/// Why a cell is not a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    Empty,
+    NotANumber,
+    Negative,
+    BadGrouping,
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NumberError::Empty => "is empty",
+            NumberError::NotANumber => "is not a number",
+            NumberError::Negative => "is negative",
+            NumberError::BadGrouping => "has misplaced thousands separators",
+        })
+    }
+}
+
+/// Parses a non-negative decimal such as `64,562`, `６４，５６２` or `1000.5`.
+pub fn parse_non_negative(cell: &str) -> Result<f64, NumberError> {
+    let text = normalize(cell);
+    if text.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let digits = strip_grouping(body)?;
+    if !is_plain_decimal(&digits) {
+        return Err(NumberError::NotANumber);
+    }
+    let value: f64 = digits.parse().map_err(|_| NumberError::NotANumber)?;
+    if negative && value != 0.0 {
+        return Err(NumberError::Negative);
+    }
+    if !value.is_finite() {
+        return Err(NumberError::NotANumber);
+    }
+    Ok(value)
+}
+
+/// Maps full-width digits, signs, separators and spaces to ASCII and trims.
+fn normalize(cell: &str) -> String {
+    cell.chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            '，' | '、' => Some(','),
+            '．' => Some('.'),
+            '－' | '−' | 'ー' => Some('-'),
+            '＋' => Some('+'),
+            ' ' | '\u{3000}' | '\t' | '\u{a0}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Removes thousands separators, requiring groups of exactly three digits before the point.
+fn strip_grouping(body: &str) -> Result<String, NumberError> {
+    if !body.contains(',') {
+        return Ok(body.to_string());
+    }
+    let (int_part, frac_part) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let mut groups = int_part.split(',');
+    let first = groups.next().unwrap_or_default();
+    let first_ok = (1..=3).contains(&first.len());
+    if !first_ok || groups.any(|g| g.len() != 3) || frac_part.is_some_and(|f| f.contains(',')) {
+        return Err(NumberError::BadGrouping);
+    }
+    let mut out: String = int_part.chars().filter(|&c| c != ',').collect();
+    if let Some(f) = frac_part {
+        out.push('.');
+        out.push_str(f);
+    }
+    Ok(out)
+}
+
+/// True for `123`, `123.45`, `.5` and `5.`: digits with at most one point, nothing else.
+fn is_plain_decimal(text: &str) -> bool {
+    let mut points = 0;
+    let mut digits = 0;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && points <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn survey_spellings() {
+        assert_eq!(parse_non_negative("64,562"), Ok(64562.0));
+        assert_eq!(parse_non_negative("６４５６２"), Ok(64562.0));
+        assert_eq!(parse_non_negative("６４，５６２"), Ok(64562.0));
+        assert_eq!(parse_non_negative(" 1,000.5 "), Ok(1000.5));
+        assert_eq!(parse_non_negative("1234567"), Ok(1234567.0));
+        assert_eq!(parse_non_negative("1,234,567"), Ok(1234567.0));
+        assert_eq!(parse_non_negative("0"), Ok(0.0));
+        assert_eq!(parse_non_negative("-0"), Ok(0.0));
+        assert_eq!(parse_non_negative(".5"), Ok(0.5));
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(parse_non_negative(""), Err(NumberError::Empty));
+        assert_eq!(parse_non_negative("  "), Err(NumberError::Empty));
+        assert_eq!(parse_non_negative("-5"), Err(NumberError::Negative));
+        assert_eq!(parse_non_negative("abc"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("NaN"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("inf"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("1e5"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("1.2.3"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("1,00"), Err(NumberError::BadGrouping));
+        assert_eq!(parse_non_negative("12,3456"), Err(NumberError::BadGrouping));
+        assert_eq!(parse_non_negative("1000時間"), Err(NumberError::NotANumber));
+    }
+}

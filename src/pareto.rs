@@ -1,0 +1,159 @@
+//! Ranking and Pareto selection (MODEL.md section 3).
+//!
+//! Processes are ranked by annual hours, descending, ties kept in input order (a stable sort
+//! with `total_cmp`). Because the ranking is descending, every selection rule keeps a leading
+//! run of it: the result of selection is just the length of that run.
+
+use crate::scenario::ParetoRule;
+
+/// The ranking of an inventory and what the Pareto rule keeps of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// Input indices in rank order (rank 1 first).
+    pub order: Vec<usize>,
+    /// Cumulative hours by rank, summed in rank order.
+    pub cumulative_hours: Vec<f64>,
+    /// Total hours of the inventory.
+    pub total_hours: f64,
+    /// How many leading ranks are selected.
+    pub selected: usize,
+}
+
+impl Ranking {
+    /// Ranks `hours` (in input order) and applies `rule`.
+    pub fn new(hours: &[f64], rule: &ParetoRule) -> Ranking {
+        let order = rank(hours);
+        let cumulative_hours: Vec<f64> = order
+            .iter()
+            .scan(0.0, |sum, &i| {
+                *sum += hours[i];
+                Some(*sum)
+            })
+            .collect();
+        let total_hours = cumulative_hours.last().copied().unwrap_or(0.0);
+        let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
+        Ranking {
+            order,
+            cumulative_hours,
+            total_hours,
+            selected,
+        }
+    }
+
+    /// Share of all hours held by ranks 1..=rank (1-based); 0 when there are no hours.
+    pub fn cumulative_share(&self, rank: usize) -> f64 {
+        if self.total_hours > 0.0 {
+            self.cumulative_hours[rank - 1] / self.total_hours
+        } else {
+            0.0
+        }
+    }
+
+    /// Hours held by the selected processes.
+    pub fn selected_hours(&self) -> f64 {
+        match self.selected {
+            0 => 0.0,
+            n => self.cumulative_hours[n - 1],
+        }
+    }
+}
+
+/// Input indices sorted by hours descending, ties in input order.
+pub fn rank(hours: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..hours.len()).collect();
+    order.sort_by(|&a, &b| hours[b].total_cmp(&hours[a]));
+    order
+}
+
+/// Length of the leading run of the ranking that `rule` selects.
+fn select(
+    order: &[usize],
+    hours: &[f64],
+    cumulative: &[f64],
+    total: f64,
+    rule: &ParetoRule,
+) -> usize {
+    let by_hours = rule
+        .min_hours
+        .map_or(0, |min| order.partition_point(|&i| hours[i] >= min));
+    let by_share = rule.cover.filter(|_| total > 0.0).map_or(0, |share| {
+        let target = share * total;
+        match cumulative.partition_point(|&c| c < target) {
+            n if n < cumulative.len() => n + 1,
+            n => n,
+        }
+    });
+    by_hours.max(by_share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rule(min_hours: Option<f64>, cover: Option<f64>) -> ParetoRule {
+        ParetoRule { min_hours, cover }
+    }
+
+    #[test]
+    fn ties_keep_input_order_and_threshold_is_inclusive() {
+        let hours = [500.0, 1000.0, 3000.0, 1000.0, 999.9];
+        let r = Ranking::new(&hours, &rule(Some(1000.0), None));
+        assert_eq!(r.order, vec![2, 1, 3, 4, 0]);
+        assert_eq!(r.selected, 3);
+        assert_eq!(r.selected_hours(), 5000.0);
+    }
+
+    #[test]
+    fn cover_keeps_the_smallest_prefix_reaching_the_share() {
+        let hours = [10.0, 50.0, 30.0, 10.0];
+        assert_eq!(Ranking::new(&hours, &rule(None, Some(0.8))).selected, 2);
+        assert_eq!(Ranking::new(&hours, &rule(None, Some(0.81))).selected, 3);
+        assert_eq!(Ranking::new(&hours, &rule(None, Some(1.0))).selected, 4);
+        assert_eq!(
+            Ranking::new(&hours, &rule(Some(40.0), Some(0.9))).selected,
+            3
+        );
+    }
+
+    #[test]
+    fn nothing_to_rank() {
+        let r = Ranking::new(&[], &rule(Some(1000.0), Some(0.8)));
+        assert_eq!((r.selected, r.total_hours), (0, 0.0));
+    }
+
+    proptest! {
+        #[test]
+        fn ranking_is_a_sorted_permutation(hours in prop::collection::vec(0.0f64..5000.0, 0..200)) {
+            let order = rank(&hours);
+            let mut seen = order.clone();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..hours.len()).collect::<Vec<_>>());
+            for w in order.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                prop_assert!(hours[a] > hours[b] || (hours[a] == hours[b] && a < b));
+            }
+        }
+
+        #[test]
+        fn selection_meets_its_rule(
+            hours in prop::collection::vec(0.0f64..5000.0, 1..200),
+            min in 0.0f64..5000.0,
+            share in 0.01f64..1.0,
+        ) {
+            let r = Ranking::new(&hours, &rule(Some(min), None));
+            for (k, &i) in r.order.iter().enumerate() {
+                prop_assert_eq!(k < r.selected, hours[i] >= min);
+            }
+            let r = Ranking::new(&hours, &rule(None, Some(share)));
+            if r.total_hours > 0.0 {
+                prop_assert!(r.selected_hours() >= share * r.total_hours);
+                if r.selected > 1 {
+                    prop_assert!(r.cumulative_hours[r.selected - 2] < share * r.total_hours);
+                }
+            }
+            let shares: Vec<f64> = (1..=hours.len()).map(|k| r.cumulative_share(k)).collect();
+            prop_assert!(shares.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
+}

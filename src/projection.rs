@@ -1,0 +1,235 @@
+//! Costs and savings of a project year by year, payback year and NPV (MODEL.md section 5).
+//!
+//! Money is whole yen (`i64`). The one place where hours become yen is [`savings_yen`]:
+//! `reduction hours x labour rate x months in service / 12`, rounded down to the yen. Every
+//! other amount is a sum of those and of the integer costs, so the cumulative tables are exact.
+//! NPV, which needs a discount factor, is rounded to the nearest yen once, at the end.
+
+use serde::Serialize;
+
+/// What a project needs to be projected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectPlan {
+    /// Hours saved a year once the tool is fully in service.
+    pub reduction_hours: f64,
+    /// Year (1-based) the tool goes live.
+    pub go_live_year: u32,
+    /// Months in service in the go-live year (0-12).
+    pub months_in_first_year: u32,
+    /// Cost per year, one amount per year of the horizon.
+    pub costs: Vec<i64>,
+}
+
+/// The economic assumptions shared by all projects of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Economy {
+    pub labor_cost_per_hour: i64,
+    pub first_fiscal_year: i32,
+    pub discount_rate: f64,
+}
+
+/// One fiscal year of a project's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearRow {
+    /// 1-based year of the horizon.
+    pub year: u32,
+    /// Fiscal-year label with the Japanese era, e.g. `R2` for 2020.
+    pub label: String,
+    pub cost: i64,
+    pub savings: i64,
+    pub cumulative_cost: i64,
+    pub cumulative_savings: i64,
+}
+
+/// A projected project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    pub years: Vec<YearRow>,
+    /// First year whose cumulative savings reach the cumulative cost; none within the horizon.
+    pub payback_year: Option<u32>,
+    /// Net present value of savings minus costs, year 1 undiscounted.
+    pub npv: i64,
+}
+
+/// Costs from components: the study in year 1, the one-off build in the go-live year, and the
+/// running cost every year from go-live to the end of the horizon.
+pub fn component_costs(
+    study: i64,
+    initial: i64,
+    annual: i64,
+    go_live_year: u32,
+    horizon: u32,
+) -> Vec<i64> {
+    (1..=horizon)
+        .map(|y| {
+            let study = if y == 1 { study } else { 0 };
+            let build = if y == go_live_year { initial } else { 0 };
+            let run = if y >= go_live_year { annual } else { 0 };
+            study + build + run
+        })
+        .collect()
+}
+
+/// Savings in yen of `months` in service at `reduction_hours` a year: the one rounding place.
+///
+/// The product is rounded down to the yen. A product that is mathematically whole but lands a
+/// few units in the last place below it (binary fractions such as 0.1 h) is nudged up first, so
+/// the result is the floor of the decimal value, not of its binary approximation.
+pub fn savings_yen(reduction_hours: f64, labor_cost_per_hour: i64, months: u32) -> i64 {
+    let exact = reduction_hours * (labor_cost_per_hour * i64::from(months)) as f64 / 12.0;
+    (exact * (1.0 + 8.0 * f64::EPSILON)).floor() as i64
+}
+
+/// Projects a plan over its horizon (the length of `plan.costs`).
+pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
+    let mut years = Vec::with_capacity(plan.costs.len());
+    let (mut cumulative_cost, mut cumulative_savings) = (0i64, 0i64);
+    let mut payback_year = None;
+    let mut npv = 0.0f64;
+    for (i, &cost) in plan.costs.iter().enumerate() {
+        let year = i as u32 + 1;
+        let months = months_in_service(year, plan);
+        let savings = savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
+        cumulative_cost += cost;
+        cumulative_savings += savings;
+        if payback_year.is_none() && cumulative_savings > 0 && cumulative_savings >= cumulative_cost
+        {
+            payback_year = Some(year);
+        }
+        npv += (savings - cost) as f64 / (1.0 + economy.discount_rate).powi(i as i32);
+        years.push(YearRow {
+            year,
+            label: era_label(economy.first_fiscal_year + i as i32),
+            cost,
+            savings,
+            cumulative_cost,
+            cumulative_savings,
+        });
+    }
+    Projection {
+        years,
+        payback_year,
+        npv: npv.round() as i64,
+    }
+}
+
+fn months_in_service(year: u32, plan: &ProjectPlan) -> u32 {
+    use std::cmp::Ordering;
+    match year.cmp(&plan.go_live_year) {
+        Ordering::Less => 0,
+        Ordering::Equal => plan.months_in_first_year,
+        Ordering::Greater => 12,
+    }
+}
+
+/// Japanese-era label of a fiscal year (April-March), named by the era at its start of April:
+/// 2019 = R1 (令和元年度), 2020 = R2, 1989 = H1, 1988 = S63.
+pub fn era_label(fiscal_year: i32) -> String {
+    match fiscal_year {
+        y if y >= 2019 => format!("R{}", y - 2018),
+        y if y >= 1989 => format!("H{}", y - 1988),
+        y if y >= 1926 => format!("S{}", y - 1925),
+        y => y.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KAGOSHIMA: Economy = Economy {
+        labor_cost_per_hour: 2566,
+        first_fiscal_year: 2020,
+        discount_rate: 0.0,
+    };
+
+    fn project_one() -> ProjectPlan {
+        ProjectPlan {
+            reduction_hours: 2186.0,
+            go_live_year: 2,
+            months_in_first_year: 8,
+            costs: vec![
+                2_684_000, 6_047_800, 2_750_000, 2_750_000, 2_750_000, 2_750_000, 2_750_000,
+                2_750_000,
+            ],
+        }
+    }
+
+    #[test]
+    fn reproduces_the_reports_project_one_to_the_yen() {
+        let p = project(&project_one(), &KAGOSHIMA);
+        let cost: Vec<i64> = p.years.iter().map(|y| y.cumulative_cost).collect();
+        let savings: Vec<i64> = p.years.iter().map(|y| y.cumulative_savings).collect();
+        assert_eq!(
+            cost,
+            [
+                2_684_000, 8_731_800, 11_481_800, 14_231_800, 16_981_800, 19_731_800, 22_481_800,
+                25_231_800
+            ]
+        );
+        assert_eq!(
+            savings,
+            [
+                0, 3_739_517, 9_348_793, 14_958_069, 20_567_345, 26_176_621, 31_785_897, 37_395_173
+            ]
+        );
+        assert_eq!(p.payback_year, Some(4));
+        assert_eq!(p.years[3].label, "R5");
+        assert_eq!(p.npv, 37_395_173 - 25_231_800);
+    }
+
+    #[test]
+    fn components_give_the_same_costs_as_the_report() {
+        assert_eq!(
+            component_costs(2_684_000, 3_297_800, 2_750_000, 2, 8),
+            project_one().costs
+        );
+        assert_eq!(component_costs(1, 10, 100, 1, 2), vec![111, 100]);
+    }
+
+    #[test]
+    fn rounding_is_down_and_decimal() {
+        assert_eq!(savings_yen(2186.0, 2566, 8), 3_739_517);
+        assert_eq!(savings_yen(0.1, 3000, 12), 300);
+        assert_eq!(savings_yen(0.7, 3000, 12), 2100);
+        assert_eq!(savings_yen(1.0, 1, 11), 0);
+    }
+
+    #[test]
+    fn era_labels() {
+        assert_eq!(era_label(2020), "R2");
+        assert_eq!(era_label(2019), "R1");
+        assert_eq!(era_label(2018), "H30");
+        assert_eq!(era_label(1988), "S63");
+    }
+
+    #[test]
+    fn discounting_lowers_npv() {
+        let econ = Economy {
+            discount_rate: 0.035,
+            ..KAGOSHIMA
+        };
+        assert!(project(&project_one(), &econ).npv < project(&project_one(), &KAGOSHIMA).npv);
+    }
+
+    proptest! {
+        #[test]
+        fn savings_rise_with_hours_and_rate(h in 0.0f64..100_000.0, extra in 0.0f64..1000.0,
+                                            rate in 0i64..10_000, more in 0i64..1000, m in 0u32..=12) {
+            prop_assert!(savings_yen(h + extra, rate, m) >= savings_yen(h, rate, m));
+            prop_assert!(savings_yen(h, rate + more, m) >= savings_yen(h, rate, m));
+        }
+
+        #[test]
+        fn payback_never_earlier_with_higher_costs(h in 0.0f64..10_000.0, extra in 0i64..5_000_000,
+                                                   year in 0usize..8) {
+            let mut plan = project_one();
+            plan.reduction_hours = h;
+            let before = project(&plan, &KAGOSHIMA).payback_year.unwrap_or(u32::MAX);
+            plan.costs[year] += extra;
+            let after = project(&plan, &KAGOSHIMA).payback_year.unwrap_or(u32::MAX);
+            prop_assert!(after >= before);
+        }
+    }
+}

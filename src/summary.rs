@@ -1,0 +1,114 @@
+//! Survey totals and the counts a committee reads first: per priority, per class, per reason.
+
+use crate::analysis::ProcessOutcome;
+use crate::model::{Priority, Process, WorkClass};
+use crate::pareto::Ranking;
+use crate::priority::ReasonCode;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+
+/// Processes per priority; all four always present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByPriority {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub excluded: usize,
+}
+
+impl ByPriority {
+    pub fn get(&self, p: Priority) -> usize {
+        match p {
+            Priority::High => self.high,
+            Priority::Medium => self.medium,
+            Priority::Low => self.low,
+            Priority::Excluded => self.excluded,
+        }
+    }
+
+    fn add(&mut self, p: Priority) {
+        match p {
+            Priority::High => self.high += 1,
+            Priority::Medium => self.medium += 1,
+            Priority::Low => self.low += 1,
+            Priority::Excluded => self.excluded += 1,
+        }
+    }
+}
+
+/// Selected processes of one class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassTotals {
+    pub count: usize,
+    pub hours: f64,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub processes: usize,
+    pub departments: usize,
+    pub tasks: usize,
+    pub total_hours: f64,
+    pub selected: usize,
+    pub selected_hours: f64,
+    pub selected_share: f64,
+    pub by_priority: ByPriority,
+    /// Excluded processes per reason (below-threshold, already-addressed, not-feasible).
+    pub excluded_by_reason: BTreeMap<ReasonCode, usize>,
+    /// Selected processes per class; every class present.
+    pub by_class: BTreeMap<WorkClass, ClassTotals>,
+    /// Records with no content, skipped by the reader.
+    pub skipped_empty_rows: usize,
+}
+
+/// Sums up the outcomes of a run.
+pub fn summarize(
+    procs: &[Process],
+    outcomes: &[ProcessOutcome],
+    ranking: &Ranking,
+    skipped: usize,
+) -> Summary {
+    let mut by_priority = ByPriority::default();
+    let mut excluded_by_reason = BTreeMap::new();
+    let mut by_class: BTreeMap<WorkClass, ClassTotals> = WorkClass::ALL
+        .iter()
+        .map(|&c| (c, ClassTotals::default()))
+        .collect();
+    for o in outcomes {
+        by_priority.add(o.priority);
+        if o.priority == Priority::Excluded
+            && let Some(r) = o.reasons.first()
+        {
+            *excluded_by_reason.entry(r.code).or_insert(0) += 1;
+        }
+        if let Some(class) = o.class {
+            let t = by_class.entry(class).or_default();
+            t.count += 1;
+            t.hours += o.annual_hours;
+        }
+    }
+    let departments: HashSet<&str> = procs.iter().map(|p| p.department.as_str()).collect();
+    let tasks: HashSet<(&str, &str)> = procs
+        .iter()
+        .map(|p| (p.department.as_str(), p.task.as_str()))
+        .collect();
+    let total_hours = ranking.total_hours;
+    Summary {
+        processes: procs.len(),
+        departments: departments.len(),
+        tasks: tasks.len(),
+        total_hours,
+        selected: ranking.selected,
+        selected_hours: ranking.selected_hours(),
+        selected_share: if total_hours > 0.0 {
+            ranking.selected_hours() / total_hours
+        } else {
+            0.0
+        },
+        by_priority,
+        excluded_by_reason,
+        by_class,
+        skipped_empty_rows: skipped,
+    }
+}
