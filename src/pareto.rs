@@ -23,11 +23,12 @@ impl Ranking {
     /// Ranks `hours` (in input order) and applies `rule`.
     pub fn new(hours: &[f64], rule: &ParetoRule) -> Ranking {
         let order = rank(hours);
+        let mut sum = Sum::default();
         let cumulative_hours: Vec<f64> = order
             .iter()
-            .scan(0.0, |sum, &i| {
-                *sum += hours[i];
-                Some(*sum)
+            .map(|&i| {
+                sum.add(hours[i]);
+                sum.value()
             })
             .collect();
         let total_hours = cumulative_hours.last().copied().unwrap_or(0.0);
@@ -55,6 +56,33 @@ impl Ranking {
             0 => 0.0,
             n => self.cumulative_hours[n - 1],
         }
+    }
+}
+
+/// A running sum with Neumaier's compensation: survey hours have one decimal, which binary
+/// floating point cannot hold exactly, and a plain sum of 497 of them already shows
+/// `256399.9999999999` where the survey says 256,400. The compensated sum keeps the error
+/// within one unit in the last place, whatever the number of terms. Terms are always added in
+/// rank order, so the result does not depend on how the work was split.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sum {
+    sum: f64,
+    compensation: f64,
+}
+
+impl Sum {
+    pub fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        self.compensation += if self.sum.abs() >= x.abs() {
+            (self.sum - t) + x
+        } else {
+            (x - t) + self.sum
+        };
+        self.sum = t;
+    }
+
+    pub fn value(&self) -> f64 {
+        self.sum + self.compensation
     }
 }
 
@@ -114,6 +142,17 @@ mod tests {
             Ranking::new(&hours, &rule(Some(40.0), Some(0.9))).selected,
             3
         );
+    }
+
+    #[test]
+    fn sums_of_survey_decimals_are_exact() {
+        let hours: Vec<f64> = (0..4970)
+            .map(|i| [0.1, 0.2, 0.3, 12.7, 948.5][i % 5])
+            .collect();
+        let r = Ranking::new(&hours, &rule(Some(1000.0), None));
+        let naive: f64 = r.order.iter().map(|&i| hours[i]).sum();
+        assert_ne!(naive, 956_029.2, "a plain sum drifts (956029.1999999306)");
+        assert_eq!(r.total_hours, 956_029.2);
     }
 
     #[test]

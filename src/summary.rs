@@ -2,7 +2,7 @@
 
 use crate::analysis::ProcessOutcome;
 use crate::model::{Priority, Process, WorkClass};
-use crate::pareto::Ranking;
+use crate::pareto::{Ranking, Sum};
 use crate::priority::ReasonCode;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -71,10 +71,7 @@ pub fn summarize(
 ) -> Summary {
     let mut by_priority = ByPriority::default();
     let mut excluded_by_reason = BTreeMap::new();
-    let mut by_class: BTreeMap<WorkClass, ClassTotals> = WorkClass::ALL
-        .iter()
-        .map(|&c| (c, ClassTotals::default()))
-        .collect();
+    let mut class_sums: BTreeMap<WorkClass, (usize, Sum)> = BTreeMap::new();
     for o in outcomes {
         by_priority.add(o.priority);
         if o.priority == Priority::Excluded
@@ -83,11 +80,24 @@ pub fn summarize(
             *excluded_by_reason.entry(r.code).or_insert(0) += 1;
         }
         if let Some(class) = o.class {
-            let t = by_class.entry(class).or_default();
-            t.count += 1;
-            t.hours += o.annual_hours;
+            let (count, hours) = class_sums.entry(class).or_default();
+            *count += 1;
+            hours.add(o.annual_hours);
         }
     }
+    let by_class = WorkClass::ALL
+        .iter()
+        .map(|c| {
+            let (count, hours) = class_sums.get(c).copied().unwrap_or_default();
+            (
+                *c,
+                ClassTotals {
+                    count,
+                    hours: hours.value(),
+                },
+            )
+        })
+        .collect();
     let departments: HashSet<&str> = procs.iter().map(|p| p.department.as_str()).collect();
     let tasks: HashSet<(&str, &str)> = procs
         .iter()

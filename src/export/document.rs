@@ -284,11 +284,11 @@ fn project_table(a: &Analysis, p: &ProjectOutcome) -> Section {
         ("savings", true),
         ("cumulative cost", true),
         ("cumulative savings", true),
-        ("", false),
+        ("note", false),
     ]);
     for y in &p.years {
         let mark = if Some(y.year) == p.payback_year {
-            "<- payback"
+            "payback"
         } else {
             ""
         };

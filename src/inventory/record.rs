@@ -3,7 +3,7 @@
 use super::columns::{ColumnMap, Field};
 use crate::error::{Problem, Problems};
 use crate::model::{Blocker, Process, Reduction, Status, WorkClass};
-use crate::number::parse_non_negative;
+use crate::number::{NumberError, parse_non_negative};
 use csv::StringRecord;
 
 /// Spellings of "qualitative only" in the reduction column.
@@ -139,6 +139,10 @@ fn hours(cells: &mut Cells) -> f64 {
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
         Ok(h) => h,
+        Err(NumberError::Empty) => {
+            cells.fail(Field::AnnualHours, "is empty: expected hours a year".into());
+            0.0
+        }
         Err(e) => {
             cells.fail(
                 Field::AnnualHours,

@@ -1,0 +1,9 @@
+//! Integration tests: the real `triage` binary on real files, one test binary for the suite.
+
+mod bad_inventory;
+mod bad_scenario;
+mod cli;
+mod formats;
+mod invariants;
+mod kagoshima;
+mod util;
