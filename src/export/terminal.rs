@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Text cells wider than this are cut for the terminal.
-const MAX_CELL: usize = 40;
+const MAX_CELL: usize = 48;
 
 pub fn write(sections: &[Section], out: &mut dyn Write) -> io::Result<()> {
     for (i, s) in sections.iter().enumerate() {
