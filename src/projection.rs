@@ -2,7 +2,8 @@
 //!
 //! Money is whole yen (`i64`). The one place where hours become yen is [`savings_yen`]:
 //! `reduction hours x labour rate x months in service / 12`, rounded down to the yen. Every
-//! other amount is a sum of those and of the integer costs, so the cumulative tables are exact.
+//! other amount is a sum of those and of the integer costs, so the cumulative tables are exact
+//! (sums saturate at `i64::MAX` rather than overflow; inputs are capped far below that).
 //! NPV, which needs a discount factor, is rounded to the nearest yen once, at the end.
 
 use serde::Serialize;
@@ -65,7 +66,7 @@ pub fn component_costs(
             let study = if y == 1 { study } else { 0 };
             let build = if y == go_live_year { initial } else { 0 };
             let run = if y >= go_live_year { annual } else { 0 };
-            study + build + run
+            study.saturating_add(build).saturating_add(run)
         })
         .collect()
 }
@@ -90,13 +91,13 @@ pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
         let year = i as u32 + 1;
         let months = months_in_service(year, plan);
         let savings = savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
-        cumulative_cost += cost;
-        cumulative_savings += savings;
+        cumulative_cost = cumulative_cost.saturating_add(cost);
+        cumulative_savings = cumulative_savings.saturating_add(savings);
         if payback_year.is_none() && cumulative_savings > 0 && cumulative_savings >= cumulative_cost
         {
             payback_year = Some(year);
         }
-        npv += (savings - cost) as f64 / (1.0 + economy.discount_rate).powi(i as i32);
+        npv += (savings as f64 - cost as f64) / (1.0 + economy.discount_rate).powi(i as i32);
         years.push(YearRow {
             year,
             label: era_label(economy.first_fiscal_year + i as i32),

@@ -237,10 +237,10 @@ impl Scenario {
 
     fn check_project_numbers(&self, key: &str, p: &ProjectSpec) -> Result<(), String> {
         if let Some(h) = p.reduction_hours
-            && !(h.is_finite() && h >= 0.0)
+            && !(h.is_finite() && (0.0..=1e12).contains(&h))
         {
             return Err(format!(
-                "{key}.reduction_hours = {h}: must be a number of hours, 0 or more"
+                "{key}.reduction_hours = {h}: must be a number of hours, 0 to 1e12"
             ));
         }
         if let Some(costs) = &p.costs {

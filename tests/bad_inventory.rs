@@ -203,3 +203,10 @@ fn a_missing_file_is_a_usage_error() {
         r.stderr
     );
 }
+
+#[test]
+fn implausibly_large_hours_are_refused() {
+    let (code, stderr) = fails_with(row("2,課,業務,処理,99999999999999999999,,,,,\n").as_bytes());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("bad.csv:3:5: column annual_hours: \"99999999999999999999\" is more than 1000000000 hours"), "{stderr}");
+}

@@ -6,6 +6,10 @@ use crate::model::{Blocker, Process, Reduction, Status, WorkClass};
 use crate::number::{NumberError, parse_non_negative};
 use csv::StringRecord;
 
+/// Largest annual hours accepted for one process: about 114,000 staff-years, far beyond any
+/// real process, and small enough that every yen amount derived from it fits in an `i64`.
+pub const MAX_HOURS: f64 = 1e9;
+
 /// Spellings of "qualitative only" in the reduction column.
 const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 
@@ -138,6 +142,13 @@ fn parse_yes_no(text: &str) -> Option<bool> {
 fn hours(cells: &mut Cells) -> f64 {
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
+        Ok(h) if h > MAX_HOURS => {
+            let message = format!(
+                "\"{text}\" is more than {MAX_HOURS:.0} hours a year: is the column right?"
+            );
+            cells.fail(Field::AnnualHours, message);
+            0.0
+        }
         Ok(h) => h,
         Err(NumberError::Empty) => {
             cells.fail(Field::AnnualHours, "is empty: expected hours a year".into());
