@@ -107,11 +107,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
         }
         data_row += 1;
         if rec.len() != header.len() {
-            let message = format!(
-                "the record has {} fields but the header has {}",
-                rec.len(),
-                header.len()
-            );
+            let message = ragged_message(&rec, header.len());
             problems.push(Problem::at_line(line, message));
             continue;
         }
@@ -137,6 +133,20 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
         ));
     }
     Ok(inventory)
+}
+
+/// Why a record has the wrong number of fields, with the likely cause when there is one.
+fn ragged_message(rec: &csv::StringRecord, expected: usize) -> String {
+    let mut message = format!(
+        "the record has {} fields but the header has {expected}",
+        rec.len()
+    );
+    if rec.iter().any(|cell| cell.contains('\n')) {
+        message.push_str(" (a quoted field runs over several lines: is a quote left open?)");
+    } else if rec.len() > expected {
+        message.push_str(" (a number with an unquoted thousands separator, such as 64,562?)");
+    }
+    message
 }
 
 /// Tab when the header line has tabs and no commas (UTF-16 "Unicode text" exports), else comma.
