@@ -278,4 +278,46 @@ mod tests {
             (Priority::Medium, ReasonCode::NoPayback)
         );
     }
+
+    fn rank_of(p: Priority) -> u8 {
+        match p {
+            Priority::High => 3,
+            Priority::Medium => 2,
+            Priority::Low => 1,
+            Priority::Excluded => 0,
+        }
+    }
+
+    fn effect_strategy() -> impl proptest::strategy::Strategy<Value = Effect> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0.0f64..10_000.0).prop_map(Effect::Hours),
+            Just(Effect::QualitativeOnly),
+            Just(Effect::NoEstimate),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_blocker_never_raises_and_an_earlier_payback_never_lowers(
+            effect in effect_strategy(),
+            payback in proptest::option::of(1u32..=8),
+            earlier in 0u32..8,
+            within in 1u32..=8,
+        ) {
+            let decide = |blocker, payback_year| {
+                let f = ProjectFacts { effect, blocker, payback_year, horizon_years: 8, high_payback_within: within, npv: 0 };
+                rank_of(project_priority(&f).0)
+            };
+            proptest::prop_assert!(decide(Some(Blocker::Standardization), payback) <= decide(None, payback));
+            let sooner = match payback {
+                Some(y) => Some(y.saturating_sub(earlier).max(1)),
+                None => Some(8u32.saturating_sub(earlier).max(1)),
+            };
+            proptest::prop_assert!(decide(None, sooner) >= decide(None, payback));
+            let high = decide(None, payback) == 3;
+            let expected = matches!(effect, Effect::Hours(_)) && payback.is_some_and(|y| y <= within);
+            proptest::prop_assert_eq!(high, expected);
+        }
+    }
 }
