@@ -210,3 +210,31 @@ fn implausibly_large_hours_are_refused() {
     assert_eq!(code, 1);
     assert!(stderr.contains("bad.csv:3:5: column annual_hours: \"99999999999999999999\" is more than 1000000000 hours"), "{stderr}");
 }
+
+#[test]
+fn lines_are_counted_as_an_editor_shows_them_with_crlf_and_blank_lines() {
+    let crlf = "id,department,task,process,annual_hours\r\n1,d,t,p,1500\r\n2,d,t,p2,1200\r\n3,d,t,p3,abc\r\n";
+    let (_, stderr) = fails_with(crlf.as_bytes());
+    assert!(
+        stderr.contains("bad.csv:4:5: column annual_hours"),
+        "{stderr}"
+    );
+    let gaps =
+        "\nid,department,task,process,annual_hours\n1,d,t,p,1500\n\n\n\n2,d,t,p,abc\n3,d,t,p\n";
+    let (_, stderr) = fails_with(gaps.as_bytes());
+    assert!(
+        stderr.contains("bad.csv:7:5: column annual_hours"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bad.csv:8: the record has 4 fields"),
+        "{stderr}"
+    );
+    let embedded =
+        "id,department,task,process,annual_hours\r\n1,d,t,\"two\r\nlines\",1500\r\n2,d,t,p,x\r\n";
+    let (_, stderr) = fails_with(embedded.as_bytes());
+    assert!(
+        stderr.contains("bad.csv:4:5: column annual_hours"),
+        "{stderr}"
+    );
+}

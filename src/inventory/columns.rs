@@ -84,7 +84,7 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     /// Maps a header row, reporting missing required and duplicated columns.
-    pub fn from_header(headers: &[&str], problems: &mut Problems) -> ColumnMap {
+    pub fn from_header(headers: &[&str], line: u64, problems: &mut Problems) -> ColumnMap {
         let mut slots: Vec<(Field, usize)> = Vec::new();
         let mut ignored = Vec::new();
         for (index, raw) in headers.iter().enumerate() {
@@ -102,7 +102,7 @@ impl ColumnMap {
                     first + 1,
                     headers[first].trim()
                 );
-                problems.push(Problem::at_cell(1, index, raw.trim(), message));
+                problems.push(Problem::at_cell(line, index, raw.trim(), message));
                 continue;
             }
             slots.push((field, index));
@@ -114,7 +114,7 @@ impl ColumnMap {
                     "required column {} is missing (accepted headers: {names})",
                     field.key()
                 );
-                problems.push(Problem::at_line(1, message));
+                problems.push(Problem::at_line(line, message));
             }
         }
         let headers = headers.iter().map(|h| h.trim().to_string()).collect();
@@ -188,6 +188,7 @@ mod tests {
         let mut problems = Problems::new("t.csv");
         let map = ColumnMap::from_header(
             &["No", "課", "業務", "処理", "年間処理時間（H/年間）", "備考"],
+            1,
             &mut problems,
         );
         assert!(problems.is_empty(), "{problems}");
@@ -201,7 +202,7 @@ mod tests {
     #[test]
     fn missing_and_duplicate_columns_are_reported() {
         let mut problems = Problems::new("t.csv");
-        ColumnMap::from_header(&["department", "課", "task", "process"], &mut problems);
+        ColumnMap::from_header(&["department", "課", "task", "process"], 1, &mut problems);
         let text = problems.to_string();
         assert_eq!(problems.total, 2, "{text}");
         assert!(text.contains("t.csv:1:2: column 課"), "{text}");

@@ -64,6 +64,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -71,7 +72,8 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
         None => return Err(encoding_error("the file has no header row".into())),
     };
     let header_cells: Vec<&str> = header.iter().collect();
-    let columns = ColumnMap::from_header(&header_cells, &mut problems);
+    let header_line = lines.line_at(header.position().map_or(0, |p| p.byte()));
+    let columns = ColumnMap::from_header(&header_cells, header_line, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Inventory(problems));
     }
@@ -100,7 +102,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
                 break;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_at(rec.position().map_or(0, |p| p.byte()));
         if rec.iter().all(|cell| cell.trim().is_empty()) {
             inventory.skipped_empty.push(line);
             continue;
@@ -118,7 +120,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
     check_unique_ids(&inventory.processes, &columns, &mut problems);
     if inventory.processes.is_empty() && problems.is_empty() {
         problems.push(Problem::at_line(
-            1,
+            header_line,
             "the file has a header but no processes",
         ));
     }
@@ -133,6 +135,44 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
         ));
     }
     Ok(inventory)
+}
+
+/// Line numbers from byte offsets, counted in the decoded text.
+///
+/// The csv crate's own line numbers count a CRLF line ending as no line and skip blank lines
+/// without counting them, so Excel's CRLF exports would be misreported; counting `\n` up to
+/// each record's first byte gives the line an editor shows. Records arrive in order, so the
+/// count resumes where it stopped and the whole file is scanned once.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            text,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding byte `at`; `at` must not go backwards between calls.
+    fn line_at(&mut self, at: u64) -> u64 {
+        let mut at = (at as usize).clamp(self.byte, self.text.len());
+        // With CRLF endings the crate's offset can point at the `\n` ending the previous line;
+        // no record starts with a line ending, so step over any to reach the record itself.
+        while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.line += self.text[self.byte..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.byte = at;
+        self.line
+    }
 }
 
 /// Why a record has the wrong number of fields, with the likely cause when there is one.
