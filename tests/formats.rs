@@ -74,3 +74,44 @@ fn two_runs_give_identical_bytes() {
     let a = std::fs::read(dir.path().join("a.json")).unwrap();
     assert_eq!(a, std::fs::read(dir.path().join("b.json")).unwrap());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_keeps_links_and_permissions_and_respects_the_umask() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = dir_with(&[("real.csv", b"old"), ("old.csv", b"old")]);
+    let path = |name: &str| dir.path().join(name);
+    symlink("real.csv", path("link.csv")).unwrap();
+    std::fs::set_permissions(path("old.csv"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    for out in ["link.csv", "old.csv", "new.csv"] {
+        let r = run(triage(dir.path()).args(["run", &kagoshima_csv(), "-f", "csv", "-o", out]));
+        assert_eq!(r.code, 0, "{out}: {}", r.stderr);
+    }
+    assert!(
+        std::fs::symlink_metadata(path("link.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(path("real.csv"))
+            .unwrap()
+            .starts_with("id,rank,")
+    );
+    let mode = |name: &str| std::fs::metadata(path(name)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("old.csv"), 0o640);
+    let umask = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_string()))
+        })
+        .and_then(|v| u32::from_str_radix(&v, 8).ok());
+    if let Some(umask) = umask {
+        assert_eq!(
+            mode("new.csv"),
+            0o666 & !umask,
+            "a new report is created like any new file"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! Writing an [`Analysis`] in the format the user asked for, to a file or standard output.
 //!
 //! Files are written to a temporary file beside the target and renamed into place only when
-//! complete, so a failed run never leaves a truncated report that looks finished.
+//! complete, so a failed run never leaves a truncated report that looks finished. A symbolic
+//! link is followed (the link stays), an existing file keeps its permissions, and a device or
+//! pipe (`/dev/stdout`, a FIFO) is written to directly.
 
 mod csv_out;
 mod document;
@@ -10,8 +12,9 @@ mod terminal;
 
 use crate::analysis::Analysis;
 use crate::error::{Error, Result};
+use std::fs;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use document::{Grid, Section, build};
 
@@ -62,13 +65,27 @@ pub fn write_to(
 }
 
 fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    let dir = Path::new(path)
+    let target = follow_link(Path::new(path));
+    let existing = fs::metadata(&target).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|m| !m.is_file() && !m.is_dir())
+    {
+        // A device or a pipe: there is nothing to replace, so write to it directly.
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .map_err(|e| output_error(path, e))?;
+        let mut out = BufWriter::new(file);
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| output_error(path, e));
+    }
+    let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let file = tempfile::Builder::new()
-        .prefix(".triage-")
-        .suffix(".tmp")
+    let file = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| output_error(path, e))?;
     let mut out = BufWriter::new(file);
@@ -78,9 +95,35 @@ fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) 
     let file = out
         .into_inner()
         .map_err(|e| output_error(path, e.into_error()))?;
-    file.persist(path)
+    if let Some(meta) = existing {
+        fs::set_permissions(file.path(), meta.permissions()).map_err(|e| output_error(path, e))?;
+    }
+    file.persist(&target)
         .map_err(|e| output_error(path, e.error))?;
     Ok(())
+}
+
+/// The file a symbolic link points to, so that the link itself is kept; else `path`.
+fn follow_link(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Temporary files are created as an ordinary new file would be (0666 less the umask), not
+/// with tempfile's private 0600, since the result is a report others may need to read.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".triage-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
 
 fn output_error(path: &str, source: io::Error) -> Error {
