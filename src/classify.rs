@@ -88,9 +88,9 @@ impl RuleTable {
 
     /// Reads a rule file.
     pub fn read_path(path: &str) -> Result<RuleTable> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Open {
+        let text = crate::inventory::read_text(path, |message| Error::Rules {
             path: path.to_string(),
-            source,
+            message,
         })?;
         RuleTable::from_toml(path, &text)
     }

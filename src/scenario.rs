@@ -127,9 +127,9 @@ impl Scenario {
 
     /// Reads a scenario file; `-` is not accepted (the inventory may be on stdin).
     pub fn read_path(path: &str) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Open {
+        let text = crate::inventory::read_text(path, |message| Error::Scenario {
             path: path.to_string(),
-            source,
+            message,
         })?;
         Scenario::from_toml(path, &text)
     }

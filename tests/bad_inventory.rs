@@ -133,7 +133,7 @@ fn unreadable_encoding_names_line_and_byte() {
     let (code, stderr) = fails_with(&bytes);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("bad.csv: line 3, byte column 3: byte 0xFF is neither UTF-8 nor Shift_JIS"),
+        stderr.contains("bad.csv: line 3, byte column 3: byte 0xFF is not valid UTF-8 (the file reads as UTF-8 up to there)"),
         "{stderr}"
     );
 }

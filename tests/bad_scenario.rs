@@ -98,3 +98,29 @@ fn an_excluded_process_in_a_bundle_is_left_out_with_a_warning() {
     let bundle = report.projects.iter().find(|p| p.name == "bundle").unwrap();
     assert_eq!(bundle.processes, ["18"]);
 }
+
+#[test]
+fn a_shift_jis_scenario_is_read_and_a_broken_one_is_located() {
+    let text = "[[projects]]\nname = \"給与支払報告書エラー処理\"\nprocesses = [\"18\"]\nreduction_hours = 2186\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    let dir = dir_with(&[
+        ("sjis.toml", &sjis),
+        ("bad.toml", b"horizon_years = 8\nname = \"\xFF\xFF\"\n"),
+    ]);
+    let report =
+        crate::util::json_report(dir.path(), &[&kagoshima_csv(), "--scenario", "sjis.toml"]);
+    assert!(
+        report
+            .projects
+            .iter()
+            .any(|p| p.name == "給与支払報告書エラー処理")
+    );
+    let r = run(triage(dir.path()).args(["run", &kagoshima_csv(), "--scenario", "bad.toml"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bad.toml: line 2, byte column 9: byte 0xFF"),
+        "{}",
+        r.stderr
+    );
+}

@@ -6,7 +6,7 @@
 //! decode as CP932 without a single invalid sequence, or it is refused with the place of the
 //! first byte that fits neither.
 
-use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
+use encoding_rs::{DecoderResult, SHIFT_JIS, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
 
 /// The encoding an inventory was read in.
@@ -34,7 +34,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
             .map(|text| (Cow::Borrowed(text), TextEncoding::Utf8Bom))
-            .map_err(|e| invalid_utf8(rest, e.valid_up_to()));
+            .map_err(|e| undecodable(rest, e.valid_up_to(), 0));
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let encoding = if bytes[0] == 0xFF { UTF_16LE } else { UTF_16BE };
@@ -46,24 +46,49 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), String> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((Cow::Borrowed(text), TextEncoding::Utf8)),
-        Err(e) => match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok((text, TextEncoding::ShiftJis)),
-            None => Err(invalid_utf8(bytes, e.valid_up_to())),
+        Err(e) => match decode_shift_jis(bytes) {
+            Ok(text) => Ok((Cow::Owned(text), TextEncoding::ShiftJis)),
+            Err(sjis_at) => Err(undecodable(bytes, e.valid_up_to(), sjis_at)),
         },
     }
 }
 
-fn invalid_utf8(bytes: &[u8], at: usize) -> String {
+/// Decodes CP932 without replacement; on failure, the offset of the first malformed byte.
+fn decode_shift_jis(bytes: &[u8]) -> Result<String, usize> {
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    match result {
+        DecoderResult::InputEmpty => Ok(text),
+        DecoderResult::Malformed(bad, after) => Err(read - usize::from(bad) - usize::from(after)),
+        DecoderResult::OutputFull => Err(read),
+    }
+}
+
+/// Names the place where decoding fails: in the encoding that read further, which is the one
+/// the file is most likely in.
+fn undecodable(bytes: &[u8], utf8_at: usize, sjis_at: usize) -> String {
+    let at = utf8_at.max(sjis_at);
     let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
     let column = 1 + at
         - bytes[..at]
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |p| p + 1);
+    let what = match sjis_at.cmp(&utf8_at) {
+        std::cmp::Ordering::Greater => {
+            "is not valid Shift_JIS (the file reads as Shift_JIS up to there)"
+        }
+        std::cmp::Ordering::Less => "is not valid UTF-8 (the file reads as UTF-8 up to there)",
+        std::cmp::Ordering::Equal => "is neither UTF-8 nor Shift_JIS",
+    };
+    let byte = bytes.get(at).copied().unwrap_or(0);
     format!(
-        "line {line}, byte column {column}: byte 0x{:02X} is neither UTF-8 nor Shift_JIS; \
-         save the sheet as \"CSV UTF-8\" or \"CSV\" (Shift_JIS)",
-        bytes[at]
+        "line {line}, byte column {column}: byte 0x{byte:02X} {what}; \
+         save the sheet as \"CSV UTF-8\" or \"CSV\" (Shift_JIS)"
     )
 }
 
@@ -81,6 +106,19 @@ mod tests {
         let (sjis, _, _) = SHIFT_JIS.encode(text);
         let (decoded, enc) = decode(&sjis).unwrap();
         assert_eq!((decoded.as_ref(), enc), (text, TextEncoding::ShiftJis));
+    }
+
+    #[test]
+    fn a_bad_byte_deep_in_a_shift_jis_file_is_found_where_it_is() {
+        let good = "番号,課\n".repeat(400);
+        let (encoded, _, _) = SHIFT_JIS.encode(&good);
+        let mut bytes = encoded.into_owned();
+        bytes.extend_from_slice(b"400,\xFF\xFF\n");
+        let err = decode(&bytes).unwrap_err();
+        assert!(
+            err.starts_with("line 401, byte column 5: byte 0xFF is not valid Shift_JIS"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -46,6 +46,19 @@ pub fn read_path(path: &str) -> Result<Inventory> {
     read_bytes(path, &bytes)
 }
 
+/// Reads a small text file (scenario, rules) in UTF-8 or Shift_JIS, as Notepad may save it.
+/// A file that cannot be opened is [`Error::Open`]; undecodable content goes through `error`.
+pub fn read_text(path: &str, error: impl FnOnce(String) -> Error) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Open {
+        path: path.to_string(),
+        source,
+    })?;
+    match decode(&bytes) {
+        Ok((text, _)) => Ok(text.into_owned()),
+        Err(message) => Err(error(message)),
+    }
+}
+
 /// Reads an inventory from its raw bytes; `source` names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
     let encoding_error = |message| Error::Encoding {
