@@ -110,7 +110,7 @@ pub fn analyze(inventory: &Inventory, scenario: &Scenario, rules: &RuleTable) ->
     let projects: Vec<ProjectOutcome> = groups
         .iter()
         .map(|g| evaluate(g, procs, &outcomes, scenario))
-        .collect();
+        .collect::<Result<_>>()?;
     for (group, project) in groups.iter().zip(&projects) {
         for &k in &group.members {
             let o = &mut outcomes[k];
@@ -265,7 +265,7 @@ fn group_projects<'a>(
     }
     for (k, o) in outcomes.iter().enumerate() {
         if !taken[k] && o.priority != Priority::Excluded {
-            let name = format!("{} {}", o.id, o.process);
+            let name = unique_name(format!("{} {}", o.id, o.process), &groups);
             groups.push(Group {
                 name,
                 spec: None,
@@ -277,13 +277,25 @@ fn group_projects<'a>(
     Ok(groups)
 }
 
+/// `name`, or `name (2)`, `name (3)`... if a scenario project already has it.
+fn unique_name(name: String, groups: &[Group]) -> String {
+    let taken = |n: &str| groups.iter().any(|g| g.spec.is_some() && g.name == n);
+    if !taken(&name) {
+        return name;
+    }
+    (2..)
+        .map(|k| format!("{name} ({k})"))
+        .find(|n| !taken(n))
+        .unwrap_or(name)
+}
+
 /// Projects one group and decides its priority (rules 4-7).
 fn evaluate(
     g: &Group,
     procs: &[Process],
     outcomes: &[ProcessOutcome],
     scenario: &Scenario,
-) -> ProjectOutcome {
+) -> Result<ProjectOutcome> {
     let lead = &outcomes[g.members[0]];
     let class = g
         .spec
@@ -298,6 +310,17 @@ fn evaluate(
         discount_rate: scenario.discount_rate,
     };
     let projection = projection::project(&plan, &economy);
+    if projection.saturated() {
+        let message = format!(
+            "project \"{}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
+            g.name,
+            i64::MAX
+        );
+        return Err(Error::Scenario {
+            path: scenario.source.clone(),
+            message,
+        });
+    }
     let facts = ProjectFacts {
         effect,
         blocker: blocker(g, procs, outcomes),
@@ -308,7 +331,7 @@ fn evaluate(
     };
     let (priority, reasons) = priority::project_priority(&facts);
     let quantitative = matches!(effect, Effect::Hours(_));
-    ProjectOutcome {
+    Ok(ProjectOutcome {
         name: g.name.clone(),
         origin: if g.spec.is_some() {
             ProjectOrigin::Scenario
@@ -330,7 +353,7 @@ fn evaluate(
         } else {
             Vec::new()
         },
-    }
+    })
 }
 
 fn process_of<'a>(procs: &'a [Process], outcomes: &[ProcessOutcome], k: usize) -> &'a Process {

@@ -4,7 +4,6 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command, DefaultFile};
-use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -32,8 +31,13 @@ fn main() -> ExitCode {
                 DefaultFile::Scenario => triage::scenario::DEFAULT_TOML,
                 DefaultFile::Rules => triage::classify::DEFAULT_TOML,
             };
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
+            match triage::export::write_to(None, |out| out.write_all(text.as_bytes())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("triage: error: {e:#}");
+                    ExitCode::from(e.exit_code())
+                }
+            }
         }
     }
 }

@@ -3,7 +3,8 @@
 //! Money is whole yen (`i64`). The one place where hours become yen is [`savings_yen`]:
 //! `reduction hours x labour rate x months in service / 12`, rounded down to the yen. Every
 //! other amount is a sum of those and of the integer costs, so the cumulative tables are exact
-//! (sums saturate at `i64::MAX` rather than overflow; inputs are capped far below that).
+//! (sums saturate at `i64::MAX` rather than overflow, and [`Projection::saturated`] tells;
+//! the analysis refuses such a project instead of reporting a wrong amount).
 //! NPV, which needs a discount factor, is rounded to the nearest yen once, at the end.
 
 use serde::Serialize;
@@ -50,6 +51,15 @@ pub struct Projection {
     pub payback_year: Option<u32>,
     /// Net present value of savings minus costs, year 1 undiscounted.
     pub npv: i64,
+}
+
+impl Projection {
+    /// True when an amount reached the `i64` limit and so is not exact.
+    pub fn saturated(&self) -> bool {
+        self.years.iter().any(|y| {
+            [y.cost, y.savings, y.cumulative_cost, y.cumulative_savings].contains(&i64::MAX)
+        })
+    }
 }
 
 /// Costs from components: the study in year 1, the one-off build in the go-live year, and the
@@ -123,13 +133,16 @@ fn months_in_service(year: u32, plan: &ProjectPlan) -> u32 {
     }
 }
 
-/// Japanese-era label of a fiscal year (April-March), named by the era at its start of April:
-/// 2019 = R1 (令和元年度), 2020 = R2, 1989 = H1, 1988 = S63.
+/// Japanese-era label of a fiscal year (April-March), by the era in force for most of the
+/// year, as government documents name them: 2019 = R1 (令和元年度), 2020 = R2, 1988 = S63,
+/// 1926 = T15; before 1868 the plain year.
 pub fn era_label(fiscal_year: i32) -> String {
     match fiscal_year {
         y if y >= 2019 => format!("R{}", y - 2018),
         y if y >= 1989 => format!("H{}", y - 1988),
-        y if y >= 1926 => format!("S{}", y - 1925),
+        y if y >= 1927 => format!("S{}", y - 1925),
+        y if y >= 1912 => format!("T{}", y - 1911),
+        y if y >= 1868 => format!("M{}", y - 1867),
         y => y.to_string(),
     }
 }
@@ -203,6 +216,10 @@ mod tests {
         assert_eq!(era_label(2019), "R1");
         assert_eq!(era_label(2018), "H30");
         assert_eq!(era_label(1988), "S63");
+        assert_eq!(era_label(1927), "S2");
+        assert_eq!(era_label(1926), "T15");
+        assert_eq!(era_label(1912), "T1");
+        assert_eq!(era_label(1900), "M33");
     }
 
     #[test]

@@ -191,11 +191,13 @@ impl Scenario {
         check(&format!("{key}.study_cost"), p.study_cost, 0..=MAX_YEN)?;
         check(&format!("{key}.initial_cost"), p.initial_cost, 0..=MAX_YEN)?;
         check(&format!("{key}.annual_cost"), p.annual_cost, 0..=MAX_YEN)?;
-        check(
-            &format!("{key}.go_live_year"),
-            p.go_live_year,
-            1..=self.horizon_years,
-        )?;
+        if !(1..=self.horizon_years).contains(&p.go_live_year) {
+            return Err(format!(
+                "{key}.go_live_year = {}: the go-live year must fall within horizon_years = {}; \
+                 set {key}.go_live_year (the built-in value is 2) or a longer horizon",
+                p.go_live_year, self.horizon_years
+            ));
+        }
         check(
             &format!("{key}.months_in_first_year"),
             p.months_in_first_year,

@@ -238,3 +238,13 @@ fn lines_are_counted_as_an_editor_shows_them_with_crlf_and_blank_lines() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_bad_hours_cell_gives_one_problem_not_two() {
+    let (code, stderr) = fails_with(row("2,課,業務,処理,abc,,,,,10\n").as_bytes());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("1 problem found") && !stderr.contains("hours saved is more"),
+        "{stderr}"
+    );
+}

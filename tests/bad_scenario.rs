@@ -41,7 +41,7 @@ fn each_broken_scenario_names_its_key() {
         (
             "go-live beyond horizon",
             "[classes.input]\ngo_live_year = 9\n",
-            &["classes.input.go_live_year = 9: must be between 1 and 8"],
+            &["classes.input.go_live_year = 9: the go-live year must fall within horizon_years = 8"],
         ),
         (
             "discount",
@@ -123,4 +123,17 @@ fn a_shift_jis_scenario_is_read_and_a_broken_one_is_located() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn default_project_names_never_collide_with_scenario_names() {
+    let toml = "[[projects]]\nname = \"15 財務端末への入力\"\nprocesses = [\"18\"]\n";
+    let dir = dir_with(&[("s.toml", toml.as_bytes())]);
+    let report = crate::util::json_report(dir.path(), &[&kagoshima_csv(), "--scenario", "s.toml"]);
+    let mut names: Vec<&str> = report.projects.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.contains(&"15 財務端末への入力 (2)"), "{names:?}");
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before);
 }

@@ -120,7 +120,11 @@ fn pareto(a: &Analysis) -> Section {
         format!(
             "The other {rest} processes hold {} h ({}).",
             hours(s.total_hours - s.selected_hours),
-            percent(1.0 - s.selected_share)
+            percent(if s.total_hours > 0.0 {
+                1.0 - s.selected_share
+            } else {
+                0.0
+            })
         ),
     ];
     section("Pareto selection", notes, None)

@@ -31,6 +31,7 @@ pub fn write(sections: &[Section], out: &mut dyn Write) -> io::Result<()> {
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace('\n', " ")
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
 }

@@ -71,8 +71,15 @@ fn write_row(
     writeln!(out, "{}", line.trim_end())
 }
 
-/// Cuts `text` to at most `max` display columns, ending in `…` when cut.
+/// Cuts `text` to at most `max` display columns, ending in `…` when cut; line breaks (Alt+Enter
+/// in an Excel cell) become spaces so a row stays on one line.
 fn truncate(text: &str, max: usize) -> String {
+    if text.contains(['\n', '\r', '\t']) {
+        return truncate(
+            &text.replace("\r\n", " ").replace(['\n', '\r', '\t'], " "),
+            max,
+        );
+    }
     if text.width() <= max {
         return text.to_string();
     }
@@ -112,5 +119,6 @@ mod tests {
             "課            h\n--------  -----\n市民税課  3,510\nab            5\n"
         );
         assert_eq!(truncate("あいうえお", 5), "あい…");
+        assert_eq!(truncate("受付\r\n（繁忙期）", 40), "受付 （繁忙期）");
     }
 }

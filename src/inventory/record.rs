@@ -97,6 +97,7 @@ pub fn parse(
     let annual_count = count(&mut cells);
     let class = cells.choice(Field::Class, WorkClass::parse, CLASSES);
     let reduction = reduction(&mut cells, annual_hours);
+    let annual_hours = annual_hours.unwrap_or(0.0);
     let status = cells.choice(Field::Status, Status::parse, STATUSES);
     let feasible = cells
         .choice(Field::Feasible, parse_yes_no, YES_NO)
@@ -139,7 +140,7 @@ fn parse_yes_no(text: &str) -> Option<bool> {
     }
 }
 
-fn hours(cells: &mut Cells) -> f64 {
+fn hours(cells: &mut Cells) -> Option<f64> {
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
         Ok(h) if h > MAX_HOURS => {
@@ -147,19 +148,19 @@ fn hours(cells: &mut Cells) -> f64 {
                 "\"{text}\" is more than {MAX_HOURS:.0} hours a year: is the column right?"
             );
             cells.fail(Field::AnnualHours, message);
-            0.0
+            None
         }
-        Ok(h) => h,
+        Ok(h) => Some(h),
         Err(NumberError::Empty) => {
             cells.fail(Field::AnnualHours, "is empty: expected hours a year".into());
-            0.0
+            None
         }
         Err(e) => {
             cells.fail(
                 Field::AnnualHours,
                 format!("\"{text}\" {e}: expected hours a year"),
             );
-            0.0
+            None
         }
     }
 }
@@ -181,7 +182,7 @@ fn count(cells: &mut Cells) -> Option<f64> {
     }
 }
 
-fn reduction(cells: &mut Cells, annual_hours: f64) -> Reduction {
+fn reduction(cells: &mut Cells, annual_hours: Option<f64>) -> Reduction {
     let text = cells.text(Field::Reduction);
     if text.is_empty() {
         return Reduction::Estimate;
@@ -190,7 +191,8 @@ fn reduction(cells: &mut Cells, annual_hours: f64) -> Reduction {
         return Reduction::QualitativeOnly;
     }
     match parse_non_negative(text) {
-        Ok(h) if h > annual_hours => {
+        Ok(h) if annual_hours.is_some_and(|a| h > a) => {
+            let annual_hours = annual_hours.unwrap_or_default();
             let message =
                 format!("\"{text}\" hours saved is more than the process's {annual_hours} hours");
             cells.fail(Field::Reduction, message);
