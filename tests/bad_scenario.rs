@@ -41,7 +41,9 @@ fn each_broken_scenario_names_its_key() {
         (
             "go-live beyond horizon",
             "[classes.input]\ngo_live_year = 9\n",
-            &["classes.input.go_live_year = 9: the go-live year must fall within horizon_years = 8"],
+            &[
+                "classes.input.go_live_year = 9: the go-live year must fall within horizon_years = 8",
+            ],
         ),
         (
             "discount",

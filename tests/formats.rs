@@ -115,3 +115,19 @@ fn output_keeps_links_and_permissions_and_respects_the_umask() {
         );
     }
 }
+
+/// The whole terminal report and Markdown for the bundled data, as a reviewed snapshot.
+#[test]
+fn report_snapshots() {
+    let args = [
+        "run",
+        "inventory/kagoshima-2020.csv",
+        "--scenario",
+        "inventory/kagoshima-2020.toml",
+    ];
+    let table = run(triage(&crate::util::root()).args(args));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    insta::assert_snapshot!("kagoshima_table", table.stdout);
+    let md = run(triage(&crate::util::root()).args(args).args(["-f", "md"]));
+    insta::assert_snapshot!("kagoshima_markdown", md.stdout);
+}
