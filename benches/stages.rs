@@ -51,7 +51,8 @@ fn stages_at(c: &mut Criterion, label: &str, n: usize) {
     let rules = RuleTable::builtin();
     {
         let bytes = inventory_csv(n);
-        let inventory = read_bytes("bench.csv", &bytes).expect("the bench inventory is valid");
+        let inventory = read_bytes("bench.csv", &bytes, &Default::default())
+            .expect("the bench inventory is valid");
         let hours: Vec<f64> = inventory.processes.iter().map(|p| p.annual_hours).collect();
         let analysis = triage::analyze(&inventory, &scenario, &rules).expect("analysis");
         let selected = analysis.summary.selected;
@@ -67,7 +68,7 @@ fn stages_at(c: &mut Criterion, label: &str, n: usize) {
         group.bench_function(BenchmarkId::new("read", label), |b| {
             b.iter(|| {
                 assert_eq!(
-                    read_bytes("bench.csv", black_box(&bytes))
+                    read_bytes("bench.csv", black_box(&bytes), &Default::default())
                         .unwrap()
                         .processes
                         .len(),

@@ -99,11 +99,31 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
+/// Which processes the result lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Listing {
+    /// Every process of the inventory.
+    #[default]
+    All,
+    /// Only the selected processes; the summary still counts every row.
+    Selected,
+}
+
 /// Runs the whole pipeline on a read inventory.
 pub fn analyze(inventory: &Inventory, scenario: &Scenario, rules: &RuleTable) -> Result<Analysis> {
+    analyze_listing(inventory, scenario, rules, Listing::All)
+}
+
+/// Runs the pipeline, listing `listing`'s processes.
+pub fn analyze_listing(
+    inventory: &Inventory,
+    scenario: &Scenario,
+    rules: &RuleTable,
+    listing: Listing,
+) -> Result<Analysis> {
     let procs = &inventory.processes;
     let hours: Vec<f64> = procs.iter().map(|p| p.annual_hours).collect();
-    let ranking = Ranking::new(&hours, &scenario.pareto);
+    let ranking = Ranking::with_total(&hours, &scenario.pareto, inventory.total_hours);
     let mut outcomes = first_outcomes(procs, &ranking, scenario, rules);
     let mut warnings = inventory.warnings.clone();
     let groups = group_projects(&outcomes, scenario, &inventory.source, &mut warnings)?;
@@ -119,7 +139,10 @@ pub fn analyze(inventory: &Inventory, scenario: &Scenario, rules: &RuleTable) ->
             o.reasons = project.reasons.clone();
         }
     }
-    let summary = summary::summarize(procs, &outcomes, &ranking, inventory.skipped_empty.len());
+    let summary = summary::summarize(inventory, &outcomes, &ranking);
+    if listing == Listing::Selected {
+        outcomes.truncate(ranking.selected);
+    }
     Ok(Analysis {
         engine: format!("triage {}", env!("CARGO_PKG_VERSION")),
         inventory: inventory.source.clone(),

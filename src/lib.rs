@@ -62,7 +62,7 @@ pub fn run(config: &RunConfig, warn: &mut dyn FnMut(&str)) -> Result<Analysis> {
         Some(path) => RuleTable::read_path(path)?,
         None => RuleTable::builtin(),
     };
-    let inventory = inventory::read_path(&config.inventory)?;
+    let inventory = inventory::read_path(&config.inventory, &Default::default())?;
     let analysis = analyze(&inventory, &scenario, &rules)?;
     for w in &analysis.warnings {
         warn(w);

@@ -246,8 +246,10 @@ impl fmt::Display for Priority {
 pub struct Process {
     /// Inventory id (the `id`/`No` column, or the data row number).
     pub id: String,
-    /// Line of the record in the input file (1-based; the header is line 1).
+    /// Line of the record in the input file (1-based, as an editor counts).
     pub line: u64,
+    /// Position among the file's data rows (1-based, empty records not counted).
+    pub row: usize,
     pub bureau: String,
     pub division: String,
     pub department: String,
@@ -272,6 +274,7 @@ impl Process {
         Process {
             id: id.to_string(),
             line: 0,
+            row: 0,
             bureau: String::new(),
             division: String::new(),
             department: department.to_string(),

@@ -22,6 +22,15 @@ pub struct Ranking {
 impl Ranking {
     /// Ranks `hours` (in input order) and applies `rule`.
     pub fn new(hours: &[f64], rule: &ParetoRule) -> Ranking {
+        let mut total = Sum::default();
+        hours.iter().for_each(|&h| total.add(h));
+        Ranking::with_total(hours, rule, total.value())
+    }
+
+    /// Ranks the processes kept in memory when the inventory has more: `total_hours` is that
+    /// of all rows. The kept processes must include every one the rule can select (all rows
+    /// at or above the selection floor), which is what the reader keeps.
+    pub fn with_total(hours: &[f64], rule: &ParetoRule, total_hours: f64) -> Ranking {
         let order = rank(hours);
         let mut sum = Sum::default();
         let cumulative_hours: Vec<f64> = order
@@ -31,7 +40,6 @@ impl Ranking {
                 sum.value()
             })
             .collect();
-        let total_hours = cumulative_hours.last().copied().unwrap_or(0.0);
         let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
         Ranking {
             order,
@@ -59,37 +67,39 @@ impl Ranking {
     }
 }
 
-/// A running sum with Neumaier's compensation: survey hours have one decimal, which binary
-/// floating point cannot hold exactly, and a plain sum of 497 of them already shows
-/// `256399.9999999999` where the survey says 256,400. The compensated sum keeps the error
-/// within one unit in the last place, whatever the number of terms. Terms are always added in
-/// rank order, so the result does not depend on how the work was split.
-#[derive(Debug, Clone, Copy, Default)]
+/// An exact, order-free sum of hours, kept in micro-hours.
+///
+/// Survey hours are decimals with one or two places, which binary floating point cannot hold
+/// exactly: a plain `f64` sum of Kagoshima's 497 processes gives `256399.9999999999` where the
+/// survey says 256,400. Each value is therefore added as `round(h x 10^6)` to an `i128`: for
+/// any hours below 4.5 x 10^9 with at most six decimals that integer is exactly the decimal
+/// value, so the sum is exact, and the same in whatever order or grouping the terms arrive
+/// (rank order, file order, one thread or many). [`Sum::value`] rounds once, to the nearest
+/// `f64`. Values with more than six decimals are summed to the nearest micro-hour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sum {
-    sum: f64,
-    compensation: f64,
+    micro_hours: i128,
 }
 
 impl Sum {
-    pub fn add(&mut self, x: f64) {
-        let t = self.sum + x;
-        self.compensation += if self.sum.abs() >= x.abs() {
-            (self.sum - t) + x
-        } else {
-            (x - t) + self.sum
-        };
-        self.sum = t;
+    pub fn add(&mut self, hours: f64) {
+        self.micro_hours += (hours * 1e6).round() as i128;
+    }
+
+    pub fn merge(&mut self, other: &Sum) {
+        self.micro_hours += other.micro_hours;
     }
 
     pub fn value(&self) -> f64 {
-        self.sum + self.compensation
+        self.micro_hours as f64 / 1e6
     }
 }
 
 /// Input indices sorted by hours descending, ties in input order.
 pub fn rank(hours: &[f64]) -> Vec<usize> {
+    use rayon::slice::ParallelSliceMut;
     let mut order: Vec<usize> = (0..hours.len()).collect();
-    order.sort_by(|&a, &b| hours[b].total_cmp(&hours[a]));
+    order.par_sort_by(|&a, &b| hours[b].total_cmp(&hours[a])); // stable: ties keep input order
     order
 }
 

@@ -1,11 +1,12 @@
 //! Survey totals and the counts a committee reads first: per priority, per class, per reason.
 
 use crate::analysis::ProcessOutcome;
-use crate::model::{Priority, Process, WorkClass};
+use crate::inventory::Inventory;
+use crate::model::{Priority, WorkClass};
 use crate::pareto::{Ranking, Sum};
 use crate::priority::ReasonCode;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Processes per priority; all four always present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,8 +48,10 @@ pub struct ClassTotals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub processes: usize,
-    pub departments: usize,
-    pub tasks: usize,
+    /// Distinct departments; null when there are more than the reader counts exactly.
+    pub departments: Option<usize>,
+    /// Distinct (department, task) pairs; null likewise.
+    pub tasks: Option<usize>,
     pub total_hours: f64,
     pub selected: usize,
     pub selected_hours: f64,
@@ -63,12 +66,10 @@ pub struct Summary {
 }
 
 /// Sums up the outcomes of a run.
-pub fn summarize(
-    procs: &[Process],
-    outcomes: &[ProcessOutcome],
-    ranking: &Ranking,
-    skipped: usize,
-) -> Summary {
+///
+/// Rows the reader did not keep lie below the selection floor: they are counted as excluded
+/// below threshold here, so the counts always add up to every row of the file.
+pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &Ranking) -> Summary {
     let mut by_priority = ByPriority::default();
     let mut excluded_by_reason = BTreeMap::new();
     let mut class_sums: BTreeMap<WorkClass, (usize, Sum)> = BTreeMap::new();
@@ -98,16 +99,18 @@ pub fn summarize(
             )
         })
         .collect();
-    let departments: HashSet<&str> = procs.iter().map(|p| p.department.as_str()).collect();
-    let tasks: HashSet<(&str, &str)> = procs
-        .iter()
-        .map(|p| (p.department.as_str(), p.task.as_str()))
-        .collect();
+    let unkept = inventory.rows - outcomes.len();
+    if unkept > 0 {
+        by_priority.excluded += unkept;
+        *excluded_by_reason
+            .entry(ReasonCode::BelowThreshold)
+            .or_insert(0) += unkept;
+    }
     let total_hours = ranking.total_hours;
     Summary {
-        processes: procs.len(),
-        departments: departments.len(),
-        tasks: tasks.len(),
+        processes: inventory.rows,
+        departments: inventory.departments,
+        tasks: inventory.tasks,
         total_hours,
         selected: ranking.selected,
         selected_hours: ranking.selected_hours(),
@@ -119,6 +122,6 @@ pub fn summarize(
         by_priority,
         excluded_by_reason,
         by_class,
-        skipped_empty_rows: skipped,
+        skipped_empty_rows: inventory.skipped_empty,
     }
 }

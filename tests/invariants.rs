@@ -55,7 +55,7 @@ proptest! {
 
     #[test]
     fn every_row_is_accounted_for_once(rows in rows(), min in 0.0f64..3000.0, cover in prop::option::of(0.05f64..1.0)) {
-        let inventory = read_bytes("p.csv", csv_of(&rows).as_bytes()).unwrap();
+        let inventory = read_bytes("p.csv", csv_of(&rows).as_bytes(), &Default::default()).unwrap();
         let mut scenario = Scenario::builtin();
         scenario.set_pareto(ParetoRule { min_hours: Some(min), cover }).unwrap();
         let a = triage::analyze(&inventory, &scenario, &RuleTable::builtin()).unwrap();

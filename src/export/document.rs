@@ -5,6 +5,7 @@
 
 use crate::analysis::{Analysis, ProcessOutcome, ProjectOrigin, ProjectOutcome};
 use crate::format::{grouped, hours, percent, yen};
+use crate::inventory::DISTINCT_CAP;
 use crate::model::{Priority, WorkClass};
 use crate::priority::ReasonCode;
 
@@ -74,8 +75,14 @@ fn survey(a: &Analysis) -> Section {
         ("total hours", true),
     ]);
     grid.row(vec![
-        grouped(s.departments as i64),
-        grouped(s.tasks as i64),
+        s.departments.map_or_else(
+            || format!("> {}", grouped(DISTINCT_CAP as i64)),
+            |n| grouped(n as i64),
+        ),
+        s.tasks.map_or_else(
+            || format!("> {}", grouped(DISTINCT_CAP as i64)),
+            |n| grouped(n as i64),
+        ),
         grouped(s.processes as i64),
         hours(s.total_hours),
     ]);

@@ -6,16 +6,25 @@
 //! silently.
 
 mod columns;
+mod distinct;
 mod encoding;
 mod record;
+mod scan;
+mod split;
 
 pub use columns::{ColumnMap, Field};
+use distinct::Distinct;
 pub use encoding::{TextEncoding, decode};
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::Process;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
+
+/// Bytes read and parsed as one unit of parallel work.
+pub const BLOCK_SIZE: usize = 4 << 20;
+
+pub use distinct::DISTINCT_CAP;
 
 /// A validated inventory and what the reader noticed on the way.
 #[derive(Debug, Clone)]
@@ -23,27 +32,243 @@ pub struct Inventory {
     /// The file name as given (`-` for standard input).
     pub source: String,
     pub encoding: TextEncoding,
-    /// Processes in input order.
+    /// The processes kept (all of them unless told otherwise), in input order.
     pub processes: Vec<Process>,
-    /// Lines of records with no content at all, skipped.
-    pub skipped_empty: Vec<u64>,
+    /// Data rows in the file, kept or not (empty records not counted).
+    pub rows: usize,
+    /// Hours of all rows, summed exactly.
+    pub total_hours: f64,
+    /// Distinct departments and (department, task) pairs; `None` beyond [`DISTINCT_CAP`].
+    pub departments: Option<usize>,
+    pub tasks: Option<usize>,
+    /// Records with no content at all, skipped.
+    pub skipped_empty: usize,
     /// Notes for the user (ignored columns, skipped rows); printed to stderr by the binary.
     pub warnings: Vec<String>,
 }
 
+/// Which processes to keep in memory as [`Process`] records. The rest are validated and
+/// counted (rows, hours, names) but not kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Keep {
+    All,
+    /// Rows with at least `floor` hours, and rows whose id is in `ids`.
+    Listed {
+        floor: f64,
+        ids: HashSet<String>,
+    },
+}
+
+impl Keep {
+    fn keeps(&self, hours: f64, id: &str) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Listed { floor, ids } => hours >= *floor || (!ids.is_empty() && ids.contains(id)),
+        }
+    }
+}
+
+/// How to read an inventory.
+pub struct ReadOptions<'a> {
+    pub keep: Keep,
+    pub block_size: usize,
+    /// Called with the number of bytes read, as they are read.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Default for ReadOptions<'_> {
+    fn default() -> Self {
+        ReadOptions {
+            keep: Keep::All,
+            block_size: BLOCK_SIZE,
+            progress: &|_| {},
+        }
+    }
+}
+
 /// Reads an inventory from a path, or from standard input when the path is `-`.
-pub fn read_path(path: &str) -> Result<Inventory> {
-    let mut bytes = Vec::new();
-    let read = if path == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    read.map_err(|source| Error::Open {
+pub fn read_path(path: &str, options: &ReadOptions) -> Result<Inventory> {
+    let open_error = |source| Error::Open {
         path: path.to_string(),
         source,
+    };
+    if path == "-" {
+        return read_from(path, &mut std::io::stdin(), options);
+    }
+    let mut file = std::fs::File::open(path).map_err(open_error)?;
+    read_from(path, &mut file, options)
+}
+
+/// Reads an inventory from its raw bytes; `source` names it in messages.
+pub fn read_bytes(source: &str, bytes: &[u8], options: &ReadOptions) -> Result<Inventory> {
+    read_from(source, &mut &bytes[..], options)
+}
+
+fn read_from(
+    source: &str,
+    input: &mut (dyn Read + Send),
+    options: &ReadOptions,
+) -> Result<Inventory> {
+    let io_error = |e| Error::Open {
+        path: source.to_string(),
+        source: e,
+    };
+    let encoding_error = |message| Error::Encoding {
+        path: source.to_string(),
+        message,
+    };
+    let mut head = Vec::new();
+    let mut eof = false;
+    let mut want = options.block_size.max(1);
+    while !eof && split::last_record_end(&head, b',').is_none_or(|c| c == 0) {
+        eof = read_up_to(&mut head, input, want).map_err(io_error)?;
+        want = head.len() + options.block_size.max(1);
+    }
+    (options.progress)(head.len() as u64);
+    if eof && head.iter().all(u8::is_ascii_whitespace) {
+        return Err(encoding_error(
+            "the file is empty: expected a header row and one row per process".into(),
+        ));
+    }
+    if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
+        let head = rest.to_vec();
+        return read_text_stream(source, head, input, TextEncoding::Utf8Bom, options);
+    }
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        Err(e) => !eof && e.error_len().is_none(), // only a character cut by the block end
+    };
+    if utf8 && !head.starts_with(b"\xFF\xFE") && !head.starts_with(b"\xFE\xFF") {
+        return read_text_stream(source, head, input, TextEncoding::Utf8, options);
+    }
+    input.read_to_end(&mut head).map_err(io_error)?;
+    let (text, encoding) = decode(&head).map_err(encoding_error)?;
+    read_text_stream(
+        source,
+        text.as_bytes().to_vec(),
+        &mut std::io::empty(),
+        encoding,
+        options,
+    )
+}
+
+/// Reads until `buf` holds `want` bytes or the input ends; true at the end.
+pub(crate) fn read_up_to(
+    buf: &mut Vec<u8>,
+    input: &mut (dyn Read + Send),
+    want: usize,
+) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let n = (&mut *input)
+            .take((want - buf.len()) as u64)
+            .read_to_end(buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Reads UTF-8 text: `head` (starting with the header row), then the rest of `input`.
+fn read_text_stream(
+    source: &str,
+    head: Vec<u8>,
+    input: &mut (dyn Read + Send),
+    encoding: TextEncoding,
+    options: &ReadOptions,
+) -> Result<Inventory> {
+    let mut problems = Problems::new(source);
+    let delimiter = sniff_delimiter(&head);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(head.as_slice());
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(Error::Encoding {
+                path: source.into(),
+                message: "the file has no header row".into(),
+            });
+        }
+        Err(e) => {
+            problems.push(Problem::at_line(1, format!("unreadable header: {e}")));
+            return Err(Error::Inventory(problems));
+        }
+    }
+    let header_end = reader.position().byte() as usize;
+    let mut lines = LineCounter::new(&head);
+    let header_line = lines.line_at(header.position().map_or(0, |p| p.byte()));
+    let header_cells: Vec<&str> = header.iter().collect();
+    let columns = ColumnMap::from_header(&header_cells, header_line, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Inventory(problems));
+    }
+    let distinct = Distinct::default();
+    let keep = fallback_keep(&options.keep, &columns);
+    let plan = scan::Plan {
+        columns: &columns,
+        keep: &keep,
+        distinct: &distinct,
+        delimiter,
+        first_line: 1 + memchr::memchr_iter(b'\n', &head[..header_end]).count() as u64,
+        block_size: options.block_size.max(1),
+        progress: options.progress,
+    };
+    let data = head[header_end..].to_vec();
+    drop(head);
+    let scanned = scan::scan(data, input, &plan, &mut problems).map_err(|e| Error::Open {
+        path: source.to_string(),
+        source: e,
     })?;
-    read_bytes(path, &bytes)
+    check_unique_ids(&scanned.processes, &columns, &mut problems);
+    if scanned.rows == 0 && problems.is_empty() {
+        problems.push(Problem::at_line(
+            header_line,
+            "the file has a header but no processes",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Inventory(problems));
+    }
+    let (departments, tasks) = distinct.counts();
+    let mut inventory = Inventory {
+        source: source.to_string(),
+        encoding,
+        processes: scanned.processes,
+        rows: scanned.rows,
+        total_hours: scanned.hours.value(),
+        departments,
+        tasks,
+        skipped_empty: scanned.empty_lines.len(),
+        warnings: Vec::new(),
+    };
+    if !columns.ignored.is_empty() {
+        let names = columns.ignored.join(", ");
+        inventory
+            .warnings
+            .push(format!("{source}: columns not used: {names}"));
+    }
+    if let Some(first) = scanned.empty_lines.first() {
+        let n = scanned.empty_lines.len();
+        inventory.warnings.push(format!(
+            "{source}: skipped {n} empty record(s), first at line {first}"
+        ));
+    }
+    Ok(inventory)
+}
+
+/// Without an id column a process's id is its row number, which a block cannot know; rows a
+/// scenario names by id are then found by keeping every row.
+fn fallback_keep(keep: &Keep, columns: &ColumnMap) -> Keep {
+    match keep {
+        Keep::Listed { ids, .. } if !ids.is_empty() && columns.index(Field::Id).is_none() => {
+            Keep::All
+        }
+        other => other.clone(),
+    }
 }
 
 /// Reads a small text file (scenario, rules) in UTF-8 or Shift_JIS, as Notepad may save it.
@@ -59,111 +284,20 @@ pub fn read_text(path: &str, error: impl FnOnce(String) -> Error) -> Result<Stri
     }
 }
 
-/// Reads an inventory from its raw bytes; `source` names it in messages.
-pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Inventory> {
-    let encoding_error = |message| Error::Encoding {
-        path: source.to_string(),
-        message,
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(encoding_error(
-            "the file is empty: expected a header row and one row per process".into(),
-        ));
-    }
-    let (text, encoding) = decode(bytes).map_err(encoding_error)?;
-    let mut problems = Problems::new(source);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut lines = LineCounter::new(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(csv_problem(&mut problems, e)),
-        None => return Err(encoding_error("the file has no header row".into())),
-    };
-    let header_cells: Vec<&str> = header.iter().collect();
-    let header_line = lines.line_at(header.position().map_or(0, |p| p.byte()));
-    let columns = ColumnMap::from_header(&header_cells, header_line, &mut problems);
-    if !problems.is_empty() {
-        return Err(Error::Inventory(problems));
-    }
-    let mut inventory = Inventory {
-        source: source.to_string(),
-        encoding,
-        processes: Vec::new(),
-        skipped_empty: Vec::new(),
-        warnings: Vec::new(),
-    };
-    if !columns.ignored.is_empty() {
-        let names = columns.ignored.join(", ");
-        inventory
-            .warnings
-            .push(format!("{source}: columns not used: {names}"));
-    }
-    let mut data_row = 0usize;
-    for result in records {
-        let rec = match result {
-            Ok(rec) => rec,
-            Err(e) => {
-                problems.push(csv_problem_of(&e));
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    continue;
-                }
-                break;
-            }
-        };
-        let line = lines.line_at(rec.position().map_or(0, |p| p.byte()));
-        if rec.iter().all(|cell| cell.trim().is_empty()) {
-            inventory.skipped_empty.push(line);
-            continue;
-        }
-        data_row += 1;
-        if rec.len() != header.len() {
-            let message = ragged_message(&rec, header.len());
-            problems.push(Problem::at_line(line, message));
-            continue;
-        }
-        if let Some(process) = record::parse(&rec, line, data_row, &columns, &mut problems) {
-            inventory.processes.push(process);
-        }
-    }
-    check_unique_ids(&inventory.processes, &columns, &mut problems);
-    if inventory.processes.is_empty() && problems.is_empty() {
-        problems.push(Problem::at_line(
-            header_line,
-            "the file has a header but no processes",
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(Error::Inventory(problems));
-    }
-    if !inventory.skipped_empty.is_empty() {
-        let n = inventory.skipped_empty.len();
-        inventory.warnings.push(format!(
-            "{source}: skipped {n} empty record(s), first at line {}",
-            inventory.skipped_empty[0]
-        ));
-    }
-    Ok(inventory)
-}
-
 /// Line numbers from byte offsets, counted in the decoded text.
 ///
 /// The csv crate's own line numbers count a CRLF line ending as no line and skip blank lines
 /// without counting them, so Excel's CRLF exports would be misreported; counting `\n` up to
 /// each record's first byte gives the line an editor shows. Records arrive in order, so the
 /// count resumes where it stopped and the whole file is scanned once.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     byte: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8]) -> LineCounter<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> LineCounter<'a> {
         LineCounter {
             text,
             byte: 0,
@@ -172,7 +306,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The 1-based line holding byte `at`; `at` must not go backwards between calls.
-    fn line_at(&mut self, at: u64) -> u64 {
+    pub(crate) fn line_at(&mut self, at: u64) -> u64 {
         let mut at = (at as usize).clamp(self.byte, self.text.len());
         // With CRLF endings the crate's offset can point at the `\n` ending the previous line;
         // no record starts with a line ending, so step over any to reach the record itself.
@@ -189,12 +323,12 @@ impl<'a> LineCounter<'a> {
 }
 
 /// Why a record has the wrong number of fields, with the likely cause when there is one.
-fn ragged_message(rec: &csv::StringRecord, expected: usize) -> String {
+pub(crate) fn ragged_message(rec: &csv::ByteRecord, expected: usize) -> String {
     let mut message = format!(
         "the record has {} fields but the header has {expected}",
         rec.len()
     );
-    if rec.iter().any(|cell| cell.contains('\n')) {
+    if rec.iter().any(|cell| cell.contains(&b'\n')) {
         message.push_str(" (a quoted field runs over several lines: is a quote left open?)");
     } else if rec.len() > expected {
         message.push_str(" (a number with an unquoted thousands separator, such as 64,562?)");
@@ -203,9 +337,10 @@ fn ragged_message(rec: &csv::StringRecord, expected: usize) -> String {
 }
 
 /// Tab when the header line has tabs and no commas (UTF-16 "Unicode text" exports), else comma.
-fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or_default();
-    if first.contains('\t') && !first.contains(',') {
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let first = &text[..end];
+    if first.contains(&b'\t') && !first.contains(&b',') {
         b'\t'
     } else {
         b','
@@ -229,14 +364,4 @@ fn check_unique_ids(processes: &[Process], columns: &ColumnMap, problems: &mut P
             seen.insert(p.id.as_str(), first);
         }
     }
-}
-
-fn csv_problem_of(e: &csv::Error) -> Problem {
-    let line = e.position().map_or(0, |p| p.line());
-    Problem::at_line(line, format!("unreadable record: {e}"))
-}
-
-fn csv_problem(problems: &mut Problems, e: csv::Error) -> Error {
-    problems.push(csv_problem_of(&e));
-    Error::Inventory(problems.clone())
 }

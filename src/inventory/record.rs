@@ -1,10 +1,14 @@
 //! One inventory record to one [`Process`], every cell validated and every problem reported.
+//!
+//! Every cell of every row is checked, listed or not, so a file is accepted or refused the same
+//! way whatever is listed; the strings of a [`Process`] are only allocated for rows that are
+//! kept, which at national scale is a few per cent of them.
 
 use super::columns::{ColumnMap, Field};
 use crate::error::{Problem, Problems};
 use crate::model::{Blocker, Process, Reduction, Status, WorkClass};
 use crate::number::{NumberError, parse_non_negative};
-use csv::StringRecord;
+use csv::ByteRecord;
 
 /// Largest annual hours accepted for one process: about 114,000 staff-years, far beyond any
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
@@ -14,20 +18,23 @@ pub const MAX_HOURS: f64 = 1e9;
 const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 
 /// The cells of one record, with what is needed to report a problem in any of them.
-struct Cells<'a> {
-    rec: &'a StringRecord,
+struct Cells<'a, 'p> {
+    rec: &'a ByteRecord,
     line: u64,
-    columns: &'a ColumnMap,
-    problems: &'a mut Problems,
+    columns: &'p ColumnMap,
+    problems: &'p mut Problems,
     ok: bool,
 }
 
-impl<'a> Cells<'a> {
+impl<'a> Cells<'a, '_> {
     /// The trimmed text of a field, or "" when the file has no such column.
+    /// Blocks are validated as UTF-8 before they are parsed and fields end on ASCII bytes, so
+    /// a field is always valid UTF-8; an invalid one would read as empty.
     fn text(&self, field: Field) -> &'a str {
         self.columns
             .index(field)
             .and_then(|i| self.rec.get(i))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .map_or("", str::trim)
     }
 
@@ -44,8 +51,8 @@ impl<'a> Cells<'a> {
     }
 
     /// A required text cell.
-    fn required(&mut self, field: Field) -> String {
-        let text = self.owned(field);
+    fn required(&mut self, field: Field) -> &'a str {
+        let text = self.text(field);
         if text.is_empty() {
             self.fail(field, "is empty; every process needs one".into());
         }
@@ -71,14 +78,25 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// A valid record: its hours and the names counted for the survey totals, and the process
+/// itself when the caller keeps it.
+pub struct Row<'r> {
+    pub hours: f64,
+    pub department: &'r str,
+    pub task: &'r str,
+    pub process: Option<Process>,
+}
+
 /// Parses one non-empty record with the right number of fields; `None` if any cell is bad.
-pub fn parse(
-    rec: &StringRecord,
+/// `keep(hours, id)` says whether to build the [`Process`]; without an id column the id is
+/// left empty for the caller to fill with the row number.
+pub fn parse<'r>(
+    rec: &'r ByteRecord,
     line: u64,
-    data_row: usize,
     columns: &ColumnMap,
+    keep: &dyn Fn(f64, &str) -> bool,
     problems: &mut Problems,
-) -> Option<Process> {
+) -> Option<Row<'r>> {
     let mut cells = Cells {
         rec,
         line,
@@ -88,7 +106,7 @@ pub fn parse(
     };
     let id = match columns.index(Field::Id) {
         Some(_) => cells.required(Field::Id),
-        None => data_row.to_string(),
+        None => "",
     };
     let department = cells.required(Field::Department);
     let task = cells.required(Field::Task);
@@ -103,16 +121,20 @@ pub fn parse(
         .choice(Field::Feasible, parse_yes_no, YES_NO)
         .unwrap_or(true);
     let blocker = cells.choice(Field::Blocker, Blocker::parse, BLOCKERS);
-    cells.ok.then(|| Process {
-        id,
+    if !cells.ok {
+        return None;
+    }
+    let process = keep(annual_hours, id).then(|| Process {
+        id: id.to_string(),
         line,
+        row: 0,
         bureau: cells.owned(Field::Bureau),
         division: cells.owned(Field::Division),
-        department,
+        department: department.to_string(),
         section: cells.owned(Field::Section),
         affair: cells.owned(Field::Affair),
-        task,
-        process,
+        task: task.to_string(),
+        process: process.to_string(),
         description: cells.owned(Field::Description),
         annual_hours,
         annual_count,
@@ -121,6 +143,12 @@ pub fn parse(
         status,
         feasible,
         blocker,
+    });
+    Some(Row {
+        hours: annual_hours,
+        department,
+        task,
+        process,
     })
 }
 
@@ -140,7 +168,7 @@ fn parse_yes_no(text: &str) -> Option<bool> {
     }
 }
 
-fn hours(cells: &mut Cells) -> Option<f64> {
+fn hours(cells: &mut Cells<'_, '_>) -> Option<f64> {
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
         Ok(h) if h > MAX_HOURS => {
@@ -165,7 +193,7 @@ fn hours(cells: &mut Cells) -> Option<f64> {
     }
 }
 
-fn count(cells: &mut Cells) -> Option<f64> {
+fn count(cells: &mut Cells<'_, '_>) -> Option<f64> {
     let text = cells.text(Field::AnnualCount);
     if text.is_empty() {
         return None;

@@ -1,0 +1,171 @@
+//! Counting distinct departments and tasks over every row, in memory that does not grow with
+//! the file.
+//!
+//! Names are counted by 64-bit hash (a collision among a million names has a probability of
+//! about 3 x 10^-8), exactly up to [`DISTINCT_CAP`] of each; beyond that the count is given up
+//! and reported as unknown, so that a national inventory cannot exhaust memory for a line of
+//! the survey totals.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, DefaultHasher};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// How many distinct departments and tasks are counted exactly before the count is given up.
+pub const DISTINCT_CAP: usize = 1 << 20;
+
+type HashSetU64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+/// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
+/// block sends its names in one batch; once a set passes the cap it is dropped and the count
+/// is unknown, which is the same whatever order the blocks arrive in.
+pub(crate) struct Distinct {
+    sets: Mutex<[Option<HashSetU64>; 2]>,
+    over: [AtomicBool; 2],
+    cap: usize,
+}
+
+impl Default for Distinct {
+    fn default() -> Self {
+        Distinct::with_cap(DISTINCT_CAP)
+    }
+}
+
+impl Distinct {
+    pub(super) fn with_cap(cap: usize) -> Distinct {
+        Distinct {
+            sets: Mutex::default(),
+            over: Default::default(),
+            cap,
+        }
+    }
+
+    pub(super) fn batch(&self) -> NameBatch<'_> {
+        NameBatch {
+            owner: self,
+            hashes: [Vec::new(), Vec::new()],
+            last: [Vec::new(), Vec::new()],
+        }
+    }
+
+    pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
+        let sets = self.sets.lock().unwrap_or_else(|e| e.into_inner());
+        let count = |k: usize| {
+            if self.over[k].load(Ordering::Relaxed) {
+                None
+            } else {
+                Some(sets[k].as_ref().map_or(0, HashSet::len))
+            }
+        };
+        (count(0), count(1))
+    }
+}
+
+/// Hashes are already uniform; the set needs no second hash.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// True when `joined` is `parts` joined with the unit separator 0x1f.
+fn same_parts(joined: &[u8], parts: &[&[u8]]) -> bool {
+    let mut rest = joined;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            match rest.split_first() {
+                Some((0x1f, tail)) => rest = tail,
+                _ => return false,
+            }
+        }
+        match rest.strip_prefix(*part) {
+            Some(tail) => rest = tail,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// One block's names: hashed as they come (a run of equal names hashes once), merged at the end.
+pub(super) struct NameBatch<'a> {
+    owner: &'a Distinct,
+    hashes: [Vec<u64>; 2],
+    last: [Vec<u8>; 2],
+}
+
+impl NameBatch<'_> {
+    pub(super) fn add(&mut self, department: &str, task: &str) {
+        self.note(0, &[department.as_bytes()]);
+        self.note(1, &[department.as_bytes(), task.as_bytes()]);
+    }
+
+    /// Hashes the name made of `parts` unless it repeats the previous one.
+    fn note(&mut self, k: usize, parts: &[&[u8]]) {
+        if self.owner.over[k].load(Ordering::Relaxed) || same_parts(&self.last[k], parts) {
+            return;
+        }
+        let mut hasher = DefaultHasher::new();
+        self.last[k].clear();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.last[k].push(0x1f);
+            }
+            self.last[k].extend_from_slice(part);
+        }
+        std::hash::Hasher::write(&mut hasher, &self.last[k]);
+        self.hashes[k].push(std::hash::Hasher::finish(&hasher));
+    }
+
+    pub(super) fn finish(self) {
+        let mut sets = self.owner.sets.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, hashes) in self.hashes.into_iter().enumerate() {
+            if self.owner.over[k].load(Ordering::Relaxed) {
+                continue;
+            }
+            let set = sets[k].get_or_insert_with(HashSet::default);
+            set.extend(hashes);
+            if set.len() > self.owner.cap {
+                sets[k] = None;
+                self.owner.over[k].store(true, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_exactly_up_to_the_cap_in_any_order() {
+        let distinct = Distinct::with_cap(5);
+        for names in [
+            &[("a", "x"), ("a", "x"), ("a", "y")][..],
+            &[("b", "x"), ("a", "y")],
+        ] {
+            let mut batch = distinct.batch();
+            names.iter().for_each(|(d, t)| batch.add(d, t));
+            batch.finish();
+        }
+        assert_eq!(distinct.counts(), (Some(2), Some(3)));
+        let mut batch = distinct.batch();
+        ["c", "d", "e"].iter().for_each(|d| batch.add(d, "z"));
+        batch.finish();
+        assert_eq!(
+            distinct.counts(),
+            (Some(5), None),
+            "6 tasks pass the cap of 5"
+        );
+    }
+}

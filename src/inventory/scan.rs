@@ -1,0 +1,257 @@
+//! Reading an inventory in blocks, parsed in parallel, merged in file order.
+//!
+//! One thread reads the input in blocks cut at record boundaries (see [`super::split`]) and
+//! hands them through a bounded queue to rayon's workers; at most a few blocks are in memory
+//! at once, whatever the size of the file. Each worker validates its block as UTF-8, parses it
+//! with one reused `ByteRecord`, checks every cell, sums the hours exactly, and keeps only the
+//! processes the caller asked for. The results are merged in block order, and every quantity
+//! merged is either order-free (exact sums, distinct sets) or concatenated in order, so the
+//! outcome is the same byte for byte with one thread or many, and with any block size.
+
+use super::columns::ColumnMap;
+use super::record::{self, Row};
+use super::split::last_record_end;
+use super::{Distinct, Keep};
+use crate::error::{Problem, Problems};
+use crate::model::Process;
+use crate::pareto::Sum;
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use std::io::{self, Read};
+use std::sync::mpsc::sync_channel;
+
+/// A run of whole records and its place in the file.
+struct Block {
+    seq: usize,
+    bytes: Vec<u8>,
+}
+
+/// What one block contributed; lines and rows are counted from the block's start.
+pub(super) struct BlockResult {
+    seq: usize,
+    newlines: u64,
+    rows: usize,
+    kept: Vec<Process>,
+    hours: Sum,
+    problems: Problems,
+    empty_lines: Vec<u64>,
+}
+
+/// Everything read from the data records of a file.
+pub(super) struct Scanned {
+    pub processes: Vec<Process>,
+    pub rows: usize,
+    pub hours: Sum,
+    pub empty_lines: Vec<u64>,
+}
+
+/// The fixed parts of a scan shared by all workers.
+pub(super) struct Plan<'a> {
+    pub columns: &'a ColumnMap,
+    pub keep: &'a Keep,
+    pub distinct: &'a Distinct,
+    pub delimiter: u8,
+    /// Line of the first byte of the data (the line after the header).
+    pub first_line: u64,
+    pub block_size: usize,
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// Reads data records from `head` (the bytes already read after the header) and then `input`.
+pub(super) fn scan(
+    head: Vec<u8>,
+    input: &mut (dyn Read + Send),
+    plan: &Plan,
+    problems: &mut Problems,
+) -> io::Result<Scanned> {
+    let queue = rayon::current_num_threads().max(1) * 2;
+    let (tx, rx) = sync_channel::<Block>(queue);
+    let (read, mut results) = std::thread::scope(|s| {
+        let reader =
+            s.spawn(move || read_blocks(head, input, plan, |block| tx.send(block).is_ok()));
+        let results: Vec<BlockResult> = rx
+            .into_iter()
+            .par_bridge()
+            .map(|b| parse_block(b, plan))
+            .collect();
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
+        (read, results)
+    });
+    read?;
+    results.sort_unstable_by_key(|r| r.seq);
+    Ok(merge(results, plan, problems))
+}
+
+/// Cuts the input into blocks of whole records of about `size` bytes and passes them on,
+/// until the input ends or `send` refuses.
+fn read_blocks(
+    mut carry: Vec<u8>,
+    input: &mut (dyn Read + Send),
+    plan: &Plan,
+    mut send: impl FnMut(Block) -> bool,
+) -> io::Result<()> {
+    let size = plan.block_size;
+    let mut seq = 0;
+    let mut eof = false;
+    let mut want = size;
+    while !eof || !carry.is_empty() {
+        if !eof {
+            let before = carry.len();
+            eof = super::read_up_to(&mut carry, input, want)?;
+            (plan.progress)((carry.len() - before) as u64);
+        }
+        let cut = if eof {
+            Some(carry.len())
+        } else {
+            last_record_end(&carry, plan.delimiter).filter(|&c| c > 0)
+        };
+        let Some(cut) = cut else {
+            want = carry.len() + size; // one record longer than a block: read on
+            continue;
+        };
+        let rest = carry.split_off(cut);
+        let bytes = std::mem::replace(&mut carry, rest);
+        want = size;
+        if !send(Block { seq, bytes }) {
+            break;
+        }
+        seq += 1;
+    }
+    Ok(())
+}
+
+fn parse_block(block: Block, plan: &Plan) -> BlockResult {
+    let bytes = &block.bytes;
+    let mut out = BlockResult {
+        seq: block.seq,
+        newlines: memchr::memchr_iter(b'\n', bytes).count() as u64,
+        rows: 0,
+        kept: Vec::new(),
+        hours: Sum::default(),
+        problems: Problems::new(""),
+        empty_lines: Vec::new(),
+    };
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64;
+        let message = format!(
+            "byte 0x{:02X} is not valid UTF-8 (the file reads as UTF-8 up to there)",
+            bytes[at]
+        );
+        out.problems.push(Problem::at_line(line, message));
+        return out;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(plan.delimiter)
+        .from_reader(bytes.as_slice());
+    let mut rec = csv::ByteRecord::new();
+    let mut lines = super::LineCounter::new(bytes);
+    let keep = |hours: f64, id: &str| plan.keep.keeps(hours, id);
+    let mut names = plan.distinct.batch();
+    while let Ok(true) = reader.read_byte_record(&mut rec) {
+        let line = lines.line_at(rec.position().map_or(0, |p| p.byte()));
+        if is_blank(&rec) {
+            out.empty_lines.push(line);
+            continue;
+        }
+        out.rows += 1;
+        if rec.len() != plan.columns.headers.len() {
+            out.problems.push(Problem::at_line(
+                line,
+                super::ragged_message(&rec, plan.columns.headers.len()),
+            ));
+            continue;
+        }
+        let Some(Row {
+            hours,
+            department,
+            task,
+            process,
+        }) = record::parse(&rec, line, plan.columns, &keep, &mut out.problems)
+        else {
+            continue;
+        };
+        out.hours.add(hours);
+        names.add(department, task);
+        if let Some(mut p) = process {
+            p.row = out.rows;
+            out.kept.push(p);
+        }
+    }
+    names.finish();
+    out
+}
+
+/// True when every cell is empty after trimming all whitespace, full-width spaces included;
+/// stops at the first cell with content, which for a real row is the first one.
+fn is_blank(rec: &csv::ByteRecord) -> bool {
+    rec.iter().all(|cell| {
+        let t = cell.trim_ascii();
+        t.is_empty() || (t[0] >= 0x80 && std::str::from_utf8(t).is_ok_and(|t| t.trim().is_empty()))
+    })
+}
+
+/// Joins block results in file order, turning block-relative lines and rows into the file's.
+fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
+    let mut out = Scanned {
+        processes: Vec::new(),
+        rows: 0,
+        hours: Sum::default(),
+        empty_lines: Vec::new(),
+    };
+    let mut line_base = plan.first_line - 1;
+    let fill_ids = plan.columns.index(super::Field::Id).is_none();
+    for r in results {
+        let unlisted = r.problems.total - r.problems.list.len();
+        for mut p in r.problems.list {
+            p.line += line_base;
+            problems.push(p);
+        }
+        problems.total += unlisted;
+        out.empty_lines
+            .extend(r.empty_lines.iter().map(|l| l + line_base));
+        for mut p in r.kept {
+            p.line += line_base;
+            p.row += out.rows;
+            if fill_ids {
+                p.id = p.row.to_string();
+            }
+            out.processes.push(p);
+        }
+        out.rows += r.rows;
+        out.hours.merge(&r.hours);
+        line_base += r.newlines;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_hold_whole_records_and_cover_the_input() {
+        let text = b"a,\"x\ny\"\nb,c\nd,e\n";
+        let mut blocks = Vec::new();
+        let columns = ColumnMap::from_header(&["a", "b"], 1, &mut Problems::new(""));
+        let plan = Plan {
+            columns: &columns,
+            keep: &Keep::All,
+            distinct: &Distinct::default(),
+            delimiter: b',',
+            first_line: 2,
+            block_size: 4,
+            progress: &|_| {},
+        };
+        read_blocks(text[..3].to_vec(), &mut &text[3..], &plan, |b| {
+            blocks.push(b.bytes);
+            true
+        })
+        .unwrap();
+        assert_eq!(blocks.concat(), text.to_vec());
+        assert_eq!(blocks[0], b"a,\"x\ny\"\n".to_vec());
+    }
+}
