@@ -13,7 +13,7 @@ use crate::projection::{self, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
 use crate::summary::{self, Summary};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The outcome for one process.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -286,9 +286,10 @@ fn group_projects<'a>(
             members,
         });
     }
+    let scenario_names: HashSet<String> = groups.iter().map(|g| g.name.clone()).collect();
     for (k, o) in outcomes.iter().enumerate() {
         if !taken[k] && o.priority != Priority::Excluded {
-            let name = unique_name(format!("{} {}", o.id, o.process), &groups);
+            let name = unique_name(format!("{} {}", o.id, o.process), &scenario_names);
             groups.push(Group {
                 name,
                 spec: None,
@@ -301,8 +302,8 @@ fn group_projects<'a>(
 }
 
 /// `name`, or `name (2)`, `name (3)`... if a scenario project already has it.
-fn unique_name(name: String, groups: &[Group]) -> String {
-    let taken = |n: &str| groups.iter().any(|g| g.spec.is_some() && g.name == n);
+fn unique_name(name: String, scenario_names: &HashSet<String>) -> String {
+    let taken = |n: &str| scenario_names.contains(n);
     if !taken(&name) {
         return name;
     }

@@ -1,9 +1,9 @@
 //! Command-line interface: the clap types, turned once into the engine's [`RunConfig`].
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use triage::RunConfig;
 use triage::export::Format;
 use triage::scenario::ParetoRule;
+use triage::{Listing, RunConfig};
 
 /// Rank a business-process inventory and decide which processes to hand to AI-OCR, RPA, BI
 /// or an AI service first, with the numbers and the reasons.
@@ -63,6 +63,16 @@ pub struct RunArgs {
     /// 0.8 (replaces the scenario's rule; with --min-hours, either selects).
     #[arg(long, value_name = "SHARE", value_parser = share)]
     pub cover: Option<f64>,
+    /// List only the selected processes; the summary still counts every row. For large
+    /// inventories: only rows that can be selected are kept in memory.
+    #[arg(long)]
+    pub only_selected: bool,
+    /// Worker threads (default: one per CPU). Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar (it is shown only on a terminal, for inventories over 64 MB).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,15 +97,15 @@ pub enum DefaultFile {
 
 impl RunArgs {
     /// The engine's request for these arguments.
-    pub fn into_config(self) -> RunConfig {
+    pub fn into_config(&self) -> RunConfig {
         let pareto = (self.min_hours.is_some() || self.cover.is_some()).then_some(ParetoRule {
             min_hours: self.min_hours,
             cover: self.cover,
         });
         RunConfig {
-            inventory: self.inventory,
-            scenario: self.scenario,
-            rules: self.rules,
+            inventory: self.inventory.clone(),
+            scenario: self.scenario.clone(),
+            rules: self.rules.clone(),
             pareto,
             format: match self.format {
                 OutputFormat::Table => Format::Table,
@@ -103,7 +113,12 @@ impl RunArgs {
                 OutputFormat::Json => Format::Json,
                 OutputFormat::Md => Format::Markdown,
             },
-            output: self.output,
+            output: self.output.clone(),
+            listing: if self.only_selected {
+                Listing::Selected
+            } else {
+                Listing::All
+            },
         }
     }
 }

@@ -21,11 +21,12 @@ pub mod projection;
 pub mod scenario;
 pub mod summary;
 
-pub use analysis::{Analysis, analyze};
+pub use analysis::{Analysis, Listing, analyze, analyze_listing};
 pub use error::{Error, Result};
 
 use classify::RuleTable;
 use export::Format;
+use inventory::{Keep, ReadOptions};
 use scenario::{ParetoRule, Scenario};
 
 /// A validated `triage run` request.
@@ -42,10 +43,18 @@ pub struct RunConfig {
     pub format: Format,
     /// Output path; standard output when `None` or `-`.
     pub output: Option<String>,
+    /// List only the selected processes (the summary still counts every row); the reader then
+    /// keeps only rows that can be selected, so memory follows the selection, not the file.
+    pub listing: Listing,
 }
 
-/// Reads the inputs, analyses, and writes the report. Warnings go to `warn`.
-pub fn run(config: &RunConfig, warn: &mut dyn FnMut(&str)) -> Result<Analysis> {
+/// Reads the inputs, analyses, and writes the report. Warnings go to `warn`; `progress` is
+/// told the bytes of the inventory as they are read.
+pub fn run(
+    config: &RunConfig,
+    warn: &mut dyn FnMut(&str),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Analysis> {
     let mut scenario = match &config.scenario {
         Some(path) => Scenario::read_path(path)?,
         None => Scenario::builtin(),
@@ -62,8 +71,13 @@ pub fn run(config: &RunConfig, warn: &mut dyn FnMut(&str)) -> Result<Analysis> {
         Some(path) => RuleTable::read_path(path)?,
         None => RuleTable::builtin(),
     };
-    let inventory = inventory::read_path(&config.inventory, &Default::default())?;
-    let analysis = analyze(&inventory, &scenario, &rules)?;
+    let options = ReadOptions {
+        keep: keep(config.listing, &scenario),
+        progress,
+        ..Default::default()
+    };
+    let inventory = inventory::read_path(&config.inventory, &options)?;
+    let analysis = analyze_listing(&inventory, &scenario, &rules, config.listing)?;
     for w in &analysis.warnings {
         warn(w);
     }
@@ -71,4 +85,27 @@ pub fn run(config: &RunConfig, warn: &mut dyn FnMut(&str)) -> Result<Analysis> {
         export::render(&analysis, config.format, out)
     })?;
     Ok(analysis)
+}
+
+/// What the reader must keep for a listing: everything, or the rows the Pareto rule can select
+/// (at or above `min_hours`) and those the scenario names. The share rule (`cover`) needs the
+/// whole ranking, so with it every row is kept.
+fn keep(listing: Listing, scenario: &Scenario) -> Keep {
+    match (listing, scenario.pareto) {
+        (
+            Listing::Selected,
+            ParetoRule {
+                min_hours: Some(floor),
+                cover: None,
+            },
+        ) => Keep::Listed {
+            floor,
+            ids: scenario
+                .projects
+                .iter()
+                .flat_map(|p| p.processes.iter().map(|id| id.as_string()))
+                .collect(),
+        },
+        _ => Keep::All,
+    }
 }

@@ -1,6 +1,7 @@
 //! The `triage` binary: parse arguments, call the engine, map errors to exit codes.
 
 mod cli;
+mod progress;
 
 use clap::Parser;
 use cli::{Cli, Command, DefaultFile};
@@ -18,7 +19,18 @@ fn main() -> ExitCode {
         Command::Run(args) => {
             let config = args.into_config();
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-            match triage::run(&config, &mut warn) {
+            let bar = progress::for_inventory(&args.inventory, args.quiet);
+            let threads = args.threads.map_or(0, usize::from);
+            let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                Ok(pool) => pool,
+                Err(e) => {
+                    eprintln!("triage: error: cannot start {threads} threads: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let result = pool.install(|| triage::run(&config, &mut warn, &|n| bar.inc(n)));
+            bar.finish_and_clear();
+            match result {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("triage: error: {e:#}");
