@@ -97,7 +97,7 @@ pub enum DefaultFile {
 
 impl RunArgs {
     /// The engine's request for these arguments.
-    pub fn into_config(&self) -> RunConfig {
+    pub fn to_config(&self) -> RunConfig {
         let pareto = (self.min_hours.is_some() || self.cover.is_some()).then_some(ParetoRule {
             min_hours: self.min_hours,
             cover: self.cover,

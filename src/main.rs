@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => {
-            let config = args.into_config();
+            let config = args.to_config();
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
             let bar = progress::for_inventory(&args.inventory, args.quiet);
             let threads = args.threads.map_or(0, usize::from);
