@@ -7,7 +7,7 @@
 //! the survey totals.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, DefaultHasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub const DISTINCT_CAP: usize = 1 << 20;
 
 type HashSetU64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+/// A fixed seed, so counts never depend on the run.
+const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7472_6961_6765);
 
 /// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
 /// block sends its names in one batch; once a set passes the cap it is dropped and the count
@@ -44,7 +47,7 @@ impl Distinct {
         NameBatch {
             owner: self,
             hashes: [Vec::new(), Vec::new()],
-            last: [Vec::new(), Vec::new()],
+            last: [None, None],
         }
     }
 
@@ -79,52 +82,34 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-/// True when `joined` is `parts` joined with the unit separator 0x1f.
-fn same_parts(joined: &[u8], parts: &[&[u8]]) -> bool {
-    let mut rest = joined;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            match rest.split_first() {
-                Some((0x1f, tail)) => rest = tail,
-                _ => return false,
-            }
-        }
-        match rest.strip_prefix(*part) {
-            Some(tail) => rest = tail,
-            None => return false,
-        }
-    }
-    rest.is_empty()
-}
-
 /// One block's names: hashed as they come (a run of equal names hashes once), merged at the end.
 pub(super) struct NameBatch<'a> {
     owner: &'a Distinct,
     hashes: [Vec<u64>; 2],
-    last: [Vec<u8>; 2],
+    last: [Option<u64>; 2],
 }
 
 impl NameBatch<'_> {
-    pub(super) fn add(&mut self, department: &str, task: &str) {
-        self.note(0, &[department.as_bytes()]);
-        self.note(1, &[department.as_bytes(), task.as_bytes()]);
+    pub(super) fn add(&mut self, department: &[u8], task: &[u8]) {
+        self.note(0, department, b"");
+        self.note(1, department, task);
     }
 
-    /// Hashes the name made of `parts` unless it repeats the previous one.
-    fn note(&mut self, k: usize, parts: &[&[u8]]) {
-        if self.owner.over[k].load(Ordering::Relaxed) || same_parts(&self.last[k], parts) {
+    /// Hashes the name made of `a` and `b` unless it repeats the previous one (rows of one
+    /// department come together in a survey, so most repeat).
+    fn note(&mut self, k: usize, a: &[u8], b: &[u8]) {
+        if self.owner.over[k].load(Ordering::Relaxed) {
             return;
         }
-        let mut hasher = DefaultHasher::new();
-        self.last[k].clear();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                self.last[k].push(0x1f);
-            }
-            self.last[k].extend_from_slice(part);
+        let mut hasher = HASH.build_hasher();
+        hasher.write(a);
+        hasher.write_u8(0x1f);
+        hasher.write(b);
+        let hash = hasher.finish();
+        if self.last[k] != Some(hash) {
+            self.last[k] = Some(hash);
+            self.hashes[k].push(hash);
         }
-        std::hash::Hasher::write(&mut hasher, &self.last[k]);
-        self.hashes[k].push(std::hash::Hasher::finish(&hasher));
     }
 
     pub(super) fn finish(self) {
@@ -155,12 +140,16 @@ mod tests {
             &[("b", "x"), ("a", "y")],
         ] {
             let mut batch = distinct.batch();
-            names.iter().for_each(|(d, t)| batch.add(d, t));
+            names
+                .iter()
+                .for_each(|(d, t)| batch.add(d.as_bytes(), t.as_bytes()));
             batch.finish();
         }
         assert_eq!(distinct.counts(), (Some(2), Some(3)));
         let mut batch = distinct.batch();
-        ["c", "d", "e"].iter().for_each(|d| batch.add(d, "z"));
+        ["c", "d", "e"]
+            .iter()
+            .for_each(|d| batch.add(d.as_bytes(), b"z"));
         batch.finish();
         assert_eq!(
             distinct.counts(),

@@ -14,6 +14,34 @@ use csv::ByteRecord;
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
 pub const MAX_HOURS: f64 = 1e9;
 
+/// A cell without the whitespace around it: ASCII, and the full-width and no-break spaces that
+/// Japanese sheets carry.
+pub fn trim_cell(bytes: &[u8]) -> &[u8] {
+    const WIDE: [&[u8]; 2] = ["\u{3000}".as_bytes(), "\u{a0}".as_bytes()];
+    // Most cells have nothing to trim: neither end is ASCII space nor can start or end a wide
+    // space (U+3000 is E3 80 80, U+00A0 is C2 A0).
+    let clean_start = |c: u8| !c.is_ascii_whitespace() && c != 0xE3 && c != 0xC2;
+    let clean_end = |c: u8| !c.is_ascii_whitespace() && c != 0x80 && c != 0xA0;
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
+        && clean_start(first)
+        && clean_end(last)
+    {
+        return bytes;
+    }
+    let mut b = bytes.trim_ascii();
+    loop {
+        let before = b.len();
+        for w in WIDE {
+            b = b.strip_prefix(w).unwrap_or(b);
+            b = b.strip_suffix(w).unwrap_or(b);
+        }
+        b = b.trim_ascii();
+        if b.len() == before {
+            return b;
+        }
+    }
+}
+
 /// Spellings of "qualitative only" in the reduction column.
 const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 
@@ -28,14 +56,18 @@ struct Cells<'a, 'p> {
 
 impl<'a> Cells<'a, '_> {
     /// The trimmed text of a field, or "" when the file has no such column.
-    /// Blocks are validated as UTF-8 before they are parsed and fields end on ASCII bytes, so
-    /// a field is always valid UTF-8; an invalid one would read as empty.
-    fn text(&self, field: Field) -> &'a str {
+    /// The trimmed bytes of a field, or empty when the file has no such column.
+    fn bytes(&self, field: Field) -> &'a [u8] {
         self.columns
             .index(field)
             .and_then(|i| self.rec.get(i))
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .map_or("", str::trim)
+            .map_or(&[], trim_cell)
+    }
+
+    /// The trimmed text of a field. Blocks are validated as UTF-8 before they are parsed and
+    /// fields end on ASCII bytes, so a field is always valid UTF-8 (an invalid one reads empty).
+    fn text(&self, field: Field) -> &'a str {
+        std::str::from_utf8(self.bytes(field)).unwrap_or_default()
     }
 
     fn owned(&self, field: Field) -> String {
@@ -50,13 +82,13 @@ impl<'a> Cells<'a, '_> {
         self.ok = false;
     }
 
-    /// A required text cell.
-    fn required(&mut self, field: Field) -> &'a str {
-        let text = self.text(field);
-        if text.is_empty() {
+    /// A required text cell, as bytes: most rows are only checked and counted, not kept.
+    fn required(&mut self, field: Field) -> &'a [u8] {
+        let bytes = self.bytes(field);
+        if bytes.is_empty() {
             self.fail(field, "is empty; every process needs one".into());
         }
-        text
+        bytes
     }
 
     /// An optional closed-vocabulary cell parsed by `parse`.
@@ -66,10 +98,10 @@ impl<'a> Cells<'a, '_> {
         parse: fn(&str) -> Option<T>,
         expected: &str,
     ) -> Option<T> {
-        let text = self.text(field);
-        if text.is_empty() {
+        if self.bytes(field).is_empty() {
             return None;
         }
+        let text = self.text(field);
         let value = parse(text);
         if value.is_none() {
             self.fail(field, format!("\"{text}\" is not one of: {expected}"));
@@ -82,8 +114,8 @@ impl<'a> Cells<'a, '_> {
 /// itself when the caller keeps it.
 pub struct Row<'r> {
     pub hours: f64,
-    pub department: &'r str,
-    pub task: &'r str,
+    pub department: &'r [u8],
+    pub task: &'r [u8],
     pub process: Option<Process>,
 }
 
@@ -106,11 +138,11 @@ pub fn parse<'r>(
     };
     let id = match columns.index(Field::Id) {
         Some(_) => cells.required(Field::Id),
-        None => "",
+        None => &[],
     };
     let department = cells.required(Field::Department);
     let task = cells.required(Field::Task);
-    let process = cells.required(Field::Process);
+    cells.required(Field::Process);
     let annual_hours = hours(&mut cells);
     let annual_count = count(&mut cells);
     let class = cells.choice(Field::Class, WorkClass::parse, CLASSES);
@@ -124,17 +156,18 @@ pub fn parse<'r>(
     if !cells.ok {
         return None;
     }
+    let id = std::str::from_utf8(id).unwrap_or_default();
     let process = keep(annual_hours, id).then(|| Process {
         id: id.to_string(),
         line,
         row: 0,
         bureau: cells.owned(Field::Bureau),
         division: cells.owned(Field::Division),
-        department: department.to_string(),
+        department: cells.owned(Field::Department),
         section: cells.owned(Field::Section),
         affair: cells.owned(Field::Affair),
-        task: task.to_string(),
-        process: process.to_string(),
+        task: cells.owned(Field::Task),
+        process: cells.owned(Field::Process),
         description: cells.owned(Field::Description),
         annual_hours,
         annual_count,
@@ -232,6 +265,26 @@ fn reduction(cells: &mut Cells, annual_hours: Option<f64>) -> Reduction {
                 format!("\"{text}\" {e}: expected hours saved a year, or - (qualitative only)");
             cells.fail(Field::Reduction, message);
             Reduction::Estimate
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_cell;
+
+    #[test]
+    fn trims_ascii_and_wide_spaces() {
+        for (cell, trimmed) in [
+            ("市民税課", "市民税課"),
+            ("  a ", "a"),
+            ("\u{3000}市民税課\u{3000}", "市民税課"),
+            ("\u{a0} x\u{3000} ", "x"),
+            ("\u{3000}", ""),
+            ("", ""),
+            ("〇", "〇"),
+        ] {
+            assert_eq!(trim_cell(cell.as_bytes()), trimmed.as_bytes(), "{cell:?}");
         }
     }
 }

@@ -132,14 +132,16 @@ fn parse_block(block: Block, plan: &Plan) -> BlockResult {
         problems: Problems::new(""),
         empty_lines: Vec::new(),
     };
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let at = e.valid_up_to();
-        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64;
+    if simdutf8::basic::from_utf8(bytes).is_err() {
+        let at = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
         let message = format!(
             "byte 0x{:02X} is not valid UTF-8 (the file reads as UTF-8 up to there)",
             bytes[at]
         );
-        out.problems.push(Problem::at_line(line, message));
+        out.problems.push(Problem::at_line(at as u64, message));
+        lines_from_offsets(&mut out, bytes);
         return out;
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -148,21 +150,20 @@ fn parse_block(block: Block, plan: &Plan) -> BlockResult {
         .delimiter(plan.delimiter)
         .from_reader(bytes.as_slice());
     let mut rec = csv::ByteRecord::new();
-    let mut lines = super::LineCounter::new(bytes);
     let keep = |hours: f64, id: &str| plan.keep.keeps(hours, id);
     let mut names = plan.distinct.batch();
+    // Until the block is done, `line` fields hold the record's byte offset in the block: most
+    // records need no line number, so they are counted once, at the end, for those that do.
     while let Ok(true) = reader.read_byte_record(&mut rec) {
-        let line = lines.line_at(rec.position().map_or(0, |p| p.byte()));
+        let offset = rec.position().map_or(0, |p| p.byte());
         if is_blank(&rec) {
-            out.empty_lines.push(line);
+            out.empty_lines.push(offset);
             continue;
         }
         out.rows += 1;
         if rec.len() != plan.columns.headers.len() {
-            out.problems.push(Problem::at_line(
-                line,
-                super::ragged_message(&rec, plan.columns.headers.len()),
-            ));
+            let message = super::ragged_message(&rec, plan.columns.headers.len());
+            out.problems.push(Problem::at_line(offset, message));
             continue;
         }
         let Some(Row {
@@ -170,7 +171,7 @@ fn parse_block(block: Block, plan: &Plan) -> BlockResult {
             department,
             task,
             process,
-        }) = record::parse(&rec, line, plan.columns, &keep, &mut out.problems)
+        }) = record::parse(&rec, offset, plan.columns, &keep, &mut out.problems)
         else {
             continue;
         };
@@ -182,16 +183,31 @@ fn parse_block(block: Block, plan: &Plan) -> BlockResult {
         }
     }
     names.finish();
+    lines_from_offsets(&mut out, bytes);
     out
+}
+
+/// Turns the byte offsets held in `line` fields into block-relative line numbers.
+fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
+    let mut lines = super::LineCounter::new(bytes);
+    out.problems
+        .list
+        .iter_mut()
+        .for_each(|p| p.line = lines.line_at(p.line));
+    let mut lines = super::LineCounter::new(bytes);
+    out.kept
+        .iter_mut()
+        .for_each(|p| p.line = lines.line_at(p.line));
+    let mut lines = super::LineCounter::new(bytes);
+    out.empty_lines
+        .iter_mut()
+        .for_each(|l| *l = lines.line_at(*l));
 }
 
 /// True when every cell is empty after trimming all whitespace, full-width spaces included;
 /// stops at the first cell with content, which for a real row is the first one.
 fn is_blank(rec: &csv::ByteRecord) -> bool {
-    rec.iter().all(|cell| {
-        let t = cell.trim_ascii();
-        t.is_empty() || (t[0] >= 0x80 && std::str::from_utf8(t).is_ok_and(|t| t.trim().is_empty()))
-    })
+    rec.iter().all(|cell| record::trim_cell(cell).is_empty())
 }
 
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
