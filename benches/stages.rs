@@ -54,7 +54,7 @@ fn stages_at(c: &mut Criterion, label: &str, n: usize) {
         let inventory = read_bytes("bench.csv", &bytes, &Default::default())
             .expect("the bench inventory is valid");
         let hours: Vec<f64> = inventory.processes.iter().map(|p| p.annual_hours).collect();
-        let analysis = triage::analyze(&inventory, &scenario, &rules).expect("analysis");
+        let analysis = triage::analyze(inventory.clone(), &scenario, &rules).expect("analysis");
         let selected = analysis.summary.selected;
         assert!(
             selected > n / 25 && selected < n / 10,
@@ -86,7 +86,7 @@ fn stages_at(c: &mut Criterion, label: &str, n: usize) {
         });
         group.bench_function(BenchmarkId::new("analyze", label), |b| {
             b.iter(|| {
-                let a = triage::analyze(black_box(&inventory), &scenario, &rules).unwrap();
+                let a = triage::analyze(black_box(inventory.clone()), &scenario, &rules).unwrap();
                 assert_eq!(a.processes.len(), n);
             })
         });

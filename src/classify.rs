@@ -2,11 +2,15 @@
 //!
 //! The report classified by hand; there is no ground truth beyond the class definitions, so the
 //! rule table is data (`defaults/rules.toml`, replaceable with `--rules`), and every decision
-//! records which rule and keyword made it, so a reader can check and correct it.
+//! records which rule and keyword made it, so a reader can check and correct it. All keywords
+//! are searched at once with one Aho-Corasick automaton; pattern ids follow the table's order,
+//! so the smallest id found is the first rule's first keyword, as a reader of the file expects.
 
 use crate::error::{Error, Result};
 use crate::model::{Process, WorkClass};
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// The built-in rule table, as shipped in `defaults/rules.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../defaults/rules.toml");
@@ -39,9 +43,11 @@ pub struct Rule {
 }
 
 /// Rules in the order they are tried; the first match wins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RuleTable {
-    rules: Vec<Rule>,
+    /// Per keyword, in table order: its rule's name and class, and the keyword.
+    patterns: Vec<(Arc<str>, WorkClass, Arc<str>)>,
+    matcher: AhoCorasick,
 }
 
 #[derive(Deserialize)]
@@ -57,8 +63,8 @@ pub enum Basis {
     Inventory,
     /// A rule matched a keyword in a field.
     Rule {
-        rule: String,
-        keyword: String,
+        rule: Arc<str>,
+        keyword: Arc<str>,
         field: TextField,
     },
     /// No rule matched: class `other`.
@@ -110,15 +116,18 @@ impl RuleTable {
                 )));
             }
         }
-        let rules = file
-            .rules
-            .into_iter()
-            .map(|mut r| {
-                r.keywords = r.keywords.iter().map(|k| k.to_lowercase()).collect();
-                r
-            })
-            .collect();
-        Ok(RuleTable { rules })
+        let mut patterns: Vec<(Arc<str>, WorkClass, Arc<str>)> = Vec::new();
+        for rule in &file.rules {
+            let name: Arc<str> = rule.name.as_str().into();
+            for keyword in &rule.keywords {
+                patterns.push((name.clone(), rule.class, Arc::from(keyword.to_lowercase())));
+            }
+        }
+        let matcher = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns.iter().map(|(_, _, k)| k.as_bytes()))
+            .map_err(|e| error(format!("the keywords cannot be searched: {e}")))?;
+        Ok(RuleTable { patterns, matcher })
     }
 
     /// The class of a process and why: the inventory's column, else the first matching rule.
@@ -127,21 +136,23 @@ impl RuleTable {
             return (class, Basis::Inventory);
         }
         let fields = [
-            (TextField::Process, &p.process),
-            (TextField::Task, &p.task),
-            (TextField::Affair, &p.affair),
+            (TextField::Process, p.process()),
+            (TextField::Task, p.task()),
+            (TextField::Affair, p.affair()),
         ];
         for (field, text) in fields {
-            let text = text.to_lowercase();
-            for rule in &self.rules {
-                if let Some(keyword) = rule.keywords.iter().find(|k| text.contains(k.as_str())) {
-                    let basis = Basis::Rule {
-                        rule: rule.name.clone(),
-                        keyword: keyword.clone(),
-                        field,
-                    };
-                    return (rule.class, basis);
-                }
+            let first = self
+                .matcher
+                .find_overlapping_iter(text)
+                .map(|m| m.pattern().as_usize())
+                .min();
+            if let Some((rule, class, keyword)) = first.and_then(|id| self.patterns.get(id)) {
+                let basis = Basis::Rule {
+                    rule: rule.clone(),
+                    keyword: keyword.clone(),
+                    field,
+                };
+                return (*class, basis);
             }
         }
         (WorkClass::Other, Basis::NoMatch)

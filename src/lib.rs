@@ -18,6 +18,7 @@ pub mod number;
 pub mod pareto;
 pub mod priority;
 pub mod projection;
+pub mod projects;
 pub mod scenario;
 pub mod summary;
 
@@ -77,7 +78,7 @@ pub fn run(
         ..Default::default()
     };
     let inventory = inventory::read_path(&config.inventory, &options)?;
-    let analysis = analyze_listing(&inventory, &scenario, &rules, config.listing)?;
+    let analysis = analyze_listing(inventory, &scenario, &rules, config.listing)?;
     for w in &analysis.warnings {
         warn(w);
     }

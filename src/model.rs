@@ -241,23 +241,76 @@ impl fmt::Display for Priority {
     }
 }
 
+/// Which text of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Id,
+    Bureau,
+    Division,
+    Department,
+    Section,
+    Affair,
+    Task,
+    Process,
+    Description,
+}
+
+/// The texts of a process in one allocation: a national inventory keeps hundreds of thousands
+/// of processes, and nine strings each would be nine allocations each.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Texts {
+    joined: Box<str>,
+    ends: [u32; 9],
+}
+
+impl Texts {
+    /// The texts in the order of [`Text`].
+    pub fn new(parts: [&str; 9]) -> Texts {
+        let mut joined = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0u32; 9];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            joined.push_str(part);
+            *end = u32::try_from(joined.len()).unwrap_or(u32::MAX);
+        }
+        Texts {
+            joined: joined.into_boxed_str(),
+            ends,
+        }
+    }
+
+    pub fn get(&self, which: Text) -> &str {
+        let k = which as usize;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.joined
+            .get(start..self.ends[k] as usize)
+            .unwrap_or_default()
+    }
+
+    fn all(&self) -> [&str; 9] {
+        [
+            Text::Id,
+            Text::Bureau,
+            Text::Division,
+            Text::Department,
+            Text::Section,
+            Text::Affair,
+            Text::Task,
+            Text::Process,
+            Text::Description,
+        ]
+        .map(|t| self.get(t))
+    }
+}
+
 /// One row of the inventory: a process, the unit that is timed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Process {
-    /// Inventory id (the `id`/`No` column, or the data row number).
-    pub id: String,
+    /// Id, organisation, names and description (see [`Text`]).
+    pub texts: Texts,
     /// Line of the record in the input file (1-based, as an editor counts).
     pub line: u64,
     /// Position among the file's data rows (1-based, empty records not counted).
     pub row: usize,
-    pub bureau: String,
-    pub division: String,
-    pub department: String,
-    pub section: String,
-    pub affair: String,
-    pub task: String,
-    pub process: String,
-    pub description: String,
     pub annual_hours: f64,
     pub annual_count: Option<f64>,
     /// Class given by the inventory; wins over the rule table.
@@ -272,17 +325,9 @@ impl Process {
     /// A process with the given identity and hours and no flags (for tests and generators).
     pub fn new(id: &str, department: &str, task: &str, process: &str, hours: f64) -> Process {
         Process {
-            id: id.to_string(),
+            texts: Texts::new([id, "", "", department, "", "", task, process, ""]),
             line: 0,
             row: 0,
-            bureau: String::new(),
-            division: String::new(),
-            department: department.to_string(),
-            section: String::new(),
-            affair: String::new(),
-            task: task.to_string(),
-            process: process.to_string(),
-            description: String::new(),
             annual_hours: hours,
             annual_count: None,
             class: None,
@@ -291,5 +336,41 @@ impl Process {
             feasible: true,
             blocker: None,
         }
+    }
+
+    /// Inventory id (the `id`/`No` column, or the data row number).
+    pub fn id(&self) -> &str {
+        self.texts.get(Text::Id)
+    }
+    pub fn bureau(&self) -> &str {
+        self.texts.get(Text::Bureau)
+    }
+    pub fn division(&self) -> &str {
+        self.texts.get(Text::Division)
+    }
+    pub fn department(&self) -> &str {
+        self.texts.get(Text::Department)
+    }
+    pub fn section(&self) -> &str {
+        self.texts.get(Text::Section)
+    }
+    pub fn affair(&self) -> &str {
+        self.texts.get(Text::Affair)
+    }
+    pub fn task(&self) -> &str {
+        self.texts.get(Text::Task)
+    }
+    pub fn process(&self) -> &str {
+        self.texts.get(Text::Process)
+    }
+    pub fn description(&self) -> &str {
+        self.texts.get(Text::Description)
+    }
+
+    /// Replaces the id (the reader numbers rows of files without an id column).
+    pub fn set_id(&mut self, id: &str) {
+        let mut parts = self.texts.all();
+        parts[0] = id;
+        self.texts = Texts::new(parts);
     }
 }

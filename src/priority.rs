@@ -2,12 +2,14 @@
 //!
 //! Rules 1-3 look at each process (selection, status, feasibility); a process they exclude
 //! takes part in no project. Rules 4-7 look at the project the process belongs to, and its
-//! processes inherit the project's priority and reasons. Every reason carries a stable code and
-//! a sentence with the figures behind it.
+//! processes inherit the project's priority and reasons. A [`Reason`] is data, the rule and the
+//! figures behind it; its stable code and its sentence are derived from it when written, so
+//! deciding for a million processes formats no text.
 
 use crate::format::{hours, percent, yen};
-use crate::model::{Blocker, Priority, Process};
-use serde::Serialize;
+use crate::model::{Blocker, Priority, Process, Status};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 /// Stable reason codes, as written in JSON and CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -40,49 +42,125 @@ impl ReasonCode {
     }
 }
 
-/// A reason for a priority: a code and a sentence a committee can check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    pub code: ReasonCode,
-    pub message: String,
+/// Why a process or project got its priority, with the figures a reader needs to check it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    /// Rule 1: not selected by the Pareto rule.
+    BelowThreshold {
+        hours: f64,
+        rank: usize,
+        selection: SelectionContext,
+    },
+    /// Rule 2: a status says it is dealt with.
+    AlreadyAddressed(Status),
+    /// Rule 3: the inventory says no current tool can do it.
+    NotFeasible,
+    /// Rule 4: the inventory says only a qualitative effect can be stated.
+    QualitativeOnly,
+    /// Rule 4: no estimate and no reduction rate for the class.
+    NoEstimate,
+    /// Rule 5: something must happen first.
+    Blocker(Blocker),
+    /// Rule 6: pays back within the high-priority limit.
+    PaybackWithin {
+        year: u32,
+        within: u32,
+        horizon: u32,
+        npv: i64,
+    },
+    /// Rule 7: pays back, but later.
+    LatePayback { year: u32, within: u32, npv: i64 },
+    /// Rule 7: no payback within the horizon.
+    NoPayback { horizon: u32, npv: i64 },
 }
 
 impl Reason {
-    fn new(code: ReasonCode, message: String) -> Reason {
-        Reason { code, message }
+    pub fn code(&self) -> ReasonCode {
+        match self {
+            Reason::BelowThreshold { .. } => ReasonCode::BelowThreshold,
+            Reason::AlreadyAddressed(_) => ReasonCode::AlreadyAddressed,
+            Reason::NotFeasible => ReasonCode::NotFeasible,
+            Reason::QualitativeOnly => ReasonCode::QualitativeOnly,
+            Reason::NoEstimate => ReasonCode::NoEstimate,
+            Reason::Blocker(_) => ReasonCode::Blocker,
+            Reason::PaybackWithin { .. } => ReasonCode::PaybackWithin,
+            Reason::LatePayback { .. } => ReasonCode::LatePayback,
+            Reason::NoPayback { .. } => ReasonCode::NoPayback,
+        }
+    }
+
+    /// The sentence a committee reads.
+    pub fn message(&self) -> String {
+        match *self {
+            Reason::BelowThreshold { hours: h, rank, selection } => below_threshold(h, rank, &selection),
+            Reason::AlreadyAddressed(status) => {
+                format!("{}: no new tool is needed now (status {}).", cap(status.phrase()), status.key())
+            }
+            Reason::NotFeasible => "Judged not feasible with current tools (feasible = no).".into(),
+            Reason::QualitativeOnly => {
+                "Only a qualitative effect can be stated: study other cities' results and measure first.".into()
+            }
+            Reason::NoEstimate => "No estimate of hours saved and no reduction rate for its class: \
+                                   classify it or give an estimate."
+                .into(),
+            Reason::Blocker(b) => format!("{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
+            Reason::PaybackWithin { year, within, horizon, npv } => {
+                format!("Pays back in year {year}, within {within} years; NPV {} over {horizon} years.", yen(npv))
+            }
+            Reason::LatePayback { year, within, npv } => format!(
+                "Pays back only in year {year}, later than year {within}; NPV {}: consider bundling or joint procurement.",
+                yen(npv)
+            ),
+            Reason::NoPayback { horizon, npv } => format!(
+                "Does not pay back within {horizon} years; NPV {}: consider bundling with other processes or joint procurement.",
+                yen(npv)
+            ),
+        }
     }
 }
 
-/// What the Pareto step said about a process, for rule 1's sentence.
-#[derive(Debug, Clone, Copy)]
+/// Written as `{"code": ..., "message": ...}`.
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Reason", 2)?;
+        s.serialize_field("code", &self.code())?;
+        s.serialize_field("message", &self.message())?;
+        s.end()
+    }
+}
+
+/// What the Pareto step said about the inventory, for rule 1's sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SelectionContext {
     pub min_hours: Option<f64>,
     pub cover: Option<f64>,
-    pub rank: usize,
     pub selected_count: usize,
 }
 
 /// Rules 1-3: the exclusion that applies to a process, if any.
-pub fn process_exclusion(p: &Process, selected: bool, ctx: &SelectionContext) -> Option<Reason> {
+pub fn process_exclusion(
+    p: &Process,
+    selected: bool,
+    rank: usize,
+    ctx: &SelectionContext,
+) -> Option<Reason> {
     if !selected {
-        return Some(below_threshold(p, ctx));
+        return Some(Reason::BelowThreshold {
+            hours: p.annual_hours,
+            rank,
+            selection: *ctx,
+        });
     }
     if let Some(status) = p.status {
-        let message = format!(
-            "{}: no new tool is needed now (status {}).",
-            cap(status.phrase()),
-            status.key()
-        );
-        return Some(Reason::new(ReasonCode::AlreadyAddressed, message));
+        return Some(Reason::AlreadyAddressed(status));
     }
     if !p.feasible {
-        let message = "Judged not feasible with current tools (feasible = no).".to_string();
-        return Some(Reason::new(ReasonCode::NotFeasible, message));
+        return Some(Reason::NotFeasible);
     }
     None
 }
 
-fn below_threshold(p: &Process, ctx: &SelectionContext) -> Reason {
+fn below_threshold(h: f64, rank: usize, ctx: &SelectionContext) -> String {
     let mut rule = Vec::new();
     if let Some(min) = ctx.min_hours {
         rule.push(format!("below the {} h threshold", hours(min)));
@@ -94,13 +172,11 @@ fn below_threshold(p: &Process, ctx: &SelectionContext) -> Reason {
             percent(cover)
         ));
     }
-    let message = format!(
-        "{} h a year, rank {}: {}.",
-        hours(p.annual_hours),
-        ctx.rank,
+    format!(
+        "{} h a year, rank {rank}: {}.",
+        hours(h),
         rule.join(" and ")
-    );
-    Reason::new(ReasonCode::BelowThreshold, message)
+    )
 }
 
 /// What is known about a project's effect.
@@ -128,36 +204,15 @@ pub struct ProjectFacts {
 /// Rules 4-7: a project's priority and its reasons, the deciding reason first.
 pub fn project_priority(f: &ProjectFacts) -> (Priority, Vec<Reason>) {
     match f.effect {
-        Effect::QualitativeOnly => {
-            let message = "Only a qualitative effect can be stated: study other cities' results and measure first.";
-            return (
-                Priority::Low,
-                vec![Reason::new(ReasonCode::QualitativeOnly, message.into())],
-            );
-        }
-        Effect::NoEstimate => {
-            let message = "No estimate of hours saved and no reduction rate for its class: \
-                           classify it or give an estimate.";
-            return (
-                Priority::Low,
-                vec![Reason::new(ReasonCode::NoEstimate, message.into())],
-            );
-        }
+        Effect::QualitativeOnly => return (Priority::Low, vec![Reason::QualitativeOnly]),
+        Effect::NoEstimate => return (Priority::Low, vec![Reason::NoEstimate]),
         Effect::Hours(_) => {}
     }
     let payback = payback_reason(f);
     if let Some(blocker) = f.blocker {
-        let message = format!(
-            "{}: decide after that (blocker {}).",
-            cap(blocker.phrase()),
-            blocker.key()
-        );
-        return (
-            Priority::Medium,
-            vec![Reason::new(ReasonCode::Blocker, message), payback],
-        );
+        return (Priority::Medium, vec![Reason::Blocker(blocker), payback]);
     }
-    let priority = if payback.code == ReasonCode::PaybackWithin {
+    let priority = if payback.code() == ReasonCode::PaybackWithin {
         Priority::High
     } else {
         Priority::Medium
@@ -166,29 +221,16 @@ pub fn project_priority(f: &ProjectFacts) -> (Priority, Vec<Reason>) {
 }
 
 fn payback_reason(f: &ProjectFacts) -> Reason {
-    let npv = yen(f.npv);
+    let (within, horizon, npv) = (f.high_payback_within, f.horizon_years, f.npv);
     match f.payback_year {
-        Some(y) if y <= f.high_payback_within => Reason::new(
-            ReasonCode::PaybackWithin,
-            format!(
-                "Pays back in year {y}, within {} years; NPV {npv} over {} years.",
-                f.high_payback_within, f.horizon_years
-            ),
-        ),
-        Some(y) => Reason::new(
-            ReasonCode::LatePayback,
-            format!(
-                "Pays back only in year {y}, later than year {}; NPV {npv}: consider bundling or joint procurement.",
-                f.high_payback_within
-            ),
-        ),
-        None => Reason::new(
-            ReasonCode::NoPayback,
-            format!(
-                "Does not pay back within {} years; NPV {npv}: consider bundling with other processes or joint procurement.",
-                f.horizon_years
-            ),
-        ),
+        Some(year) if year <= within => Reason::PaybackWithin {
+            year,
+            within,
+            horizon,
+            npv,
+        },
+        Some(year) => Reason::LatePayback { year, within, npv },
+        None => Reason::NoPayback { horizon, npv },
     }
 }
 
@@ -219,7 +261,6 @@ mod tests {
         SelectionContext {
             min_hours: Some(1000.0),
             cover: None,
-            rank: 40,
             selected_count: 36,
         }
     }
@@ -227,7 +268,7 @@ mod tests {
     #[test]
     fn process_rules_in_order() {
         let mut p = Process::new("1", "課", "業務", "処理", 900.0);
-        let code = |p: &Process, sel| process_exclusion(p, sel, &ctx()).map(|r| r.code);
+        let code = |p: &Process, sel| process_exclusion(p, sel, 40, &ctx()).map(|r| r.code());
         assert_eq!(code(&p, false), Some(ReasonCode::BelowThreshold));
         assert_eq!(code(&p, true), None);
         p.feasible = false;
@@ -235,7 +276,7 @@ mod tests {
         p.status = Some(Status::Outsourced);
         assert_eq!(code(&p, true), Some(ReasonCode::AlreadyAddressed));
         assert_eq!(code(&p, false), Some(ReasonCode::BelowThreshold));
-        let message = process_exclusion(&p, false, &ctx()).unwrap().message;
+        let message = process_exclusion(&p, false, 40, &ctx()).unwrap().message();
         assert_eq!(
             message,
             "900 h a year, rank 40: below the 1,000 h threshold."
@@ -246,7 +287,7 @@ mod tests {
     fn project_rules_in_order() {
         let decide = |f: ProjectFacts| {
             let (p, reasons) = project_priority(&f);
-            (p, reasons[0].code)
+            (p, reasons[0].code())
         };
         let h = Effect::Hours(2186.0);
         assert_eq!(

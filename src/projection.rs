@@ -8,6 +8,7 @@
 //! NPV, which needs a discount factor, is rounded to the nearest yen once, at the end.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What a project needs to be projected.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +19,8 @@ pub struct ProjectPlan {
     pub go_live_year: u32,
     /// Months in service in the go-live year (0-12).
     pub months_in_first_year: u32,
-    /// Cost per year, one amount per year of the horizon.
-    pub costs: Vec<i64>,
+    /// Cost per year, one amount per year of the horizon (shared by projects with equal costs).
+    pub costs: Arc<[i64]>,
 }
 
 /// The economic assumptions shared by all projects of a scenario.
@@ -30,13 +31,29 @@ pub struct Economy {
     pub discount_rate: f64,
 }
 
+/// A fiscal year (April-March), shown and written as its era label (`R2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FiscalYear(pub i32);
+
+impl std::fmt::Display for FiscalYear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&era_label(self.0))
+    }
+}
+
+impl Serialize for FiscalYear {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// One fiscal year of a project's table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct YearRow {
     /// 1-based year of the horizon.
     pub year: u32,
-    /// Fiscal-year label with the Japanese era, e.g. `R2` for 2020.
-    pub label: String,
+    /// The fiscal year, written with the Japanese era, e.g. `R2` for 2020.
+    pub label: FiscalYear,
     pub cost: i64,
     pub savings: i64,
     pub cumulative_cost: i64,
@@ -110,7 +127,7 @@ pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
         npv += (savings as f64 - cost as f64) / (1.0 + economy.discount_rate).powi(i as i32);
         years.push(YearRow {
             year,
-            label: era_label(economy.first_fiscal_year + i as i32),
+            label: FiscalYear(economy.first_fiscal_year + i as i32),
             cost,
             savings,
             cumulative_cost,
@@ -163,10 +180,11 @@ mod tests {
             reduction_hours: 2186.0,
             go_live_year: 2,
             months_in_first_year: 8,
-            costs: vec![
+            costs: [
                 2_684_000, 6_047_800, 2_750_000, 2_750_000, 2_750_000, 2_750_000, 2_750_000,
                 2_750_000,
-            ],
+            ]
+            .into(),
         }
     }
 
@@ -189,7 +207,7 @@ mod tests {
             ]
         );
         assert_eq!(p.payback_year, Some(4));
-        assert_eq!(p.years[3].label, "R5");
+        assert_eq!(p.years[3].label.to_string(), "R5");
         assert_eq!(p.npv, 37_395_173 - 25_231_800);
     }
 
@@ -197,7 +215,7 @@ mod tests {
     fn components_give_the_same_costs_as_the_report() {
         assert_eq!(
             component_costs(2_684_000, 3_297_800, 2_750_000, 2, 8),
-            project_one().costs
+            project_one().costs.to_vec()
         );
         assert_eq!(component_costs(1, 10, 100, 1, 2), vec![111, 100]);
     }
@@ -245,7 +263,9 @@ mod tests {
             let mut plan = project_one();
             plan.reduction_hours = h;
             let before = project(&plan, &KAGOSHIMA).payback_year.unwrap_or(u32::MAX);
-            plan.costs[year] += extra;
+            let mut costs = plan.costs.to_vec();
+            costs[year] += extra;
+            plan.costs = costs.into();
             let after = project(&plan, &KAGOSHIMA).payback_year.unwrap_or(u32::MAX);
             prop_assert!(after >= before);
         }

@@ -1,7 +1,6 @@
 //! Survey totals and the counts a committee reads first: per priority, per class, per reason.
 
 use crate::analysis::ProcessOutcome;
-use crate::inventory::Inventory;
 use crate::model::{Priority, WorkClass};
 use crate::pareto::{Ranking, Sum};
 use crate::priority::ReasonCode;
@@ -44,6 +43,15 @@ pub struct ClassTotals {
     pub hours: f64,
 }
 
+/// What the reader counted over every row of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub rows: usize,
+    pub departments: Option<usize>,
+    pub tasks: Option<usize>,
+    pub skipped_empty: usize,
+}
+
 /// Totals of a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -69,7 +77,7 @@ pub struct Summary {
 ///
 /// Rows the reader did not keep lie below the selection floor: they are counted as excluded
 /// below threshold here, so the counts always add up to every row of the file.
-pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &Ranking) -> Summary {
+pub fn summarize(counts: &Counts, outcomes: &[ProcessOutcome], ranking: &Ranking) -> Summary {
     let mut by_priority = ByPriority::default();
     let mut excluded_by_reason = BTreeMap::new();
     let mut class_sums: BTreeMap<WorkClass, (usize, Sum)> = BTreeMap::new();
@@ -78,12 +86,12 @@ pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &R
         if o.priority == Priority::Excluded
             && let Some(r) = o.reasons.first()
         {
-            *excluded_by_reason.entry(r.code).or_insert(0) += 1;
+            *excluded_by_reason.entry(r.code()).or_insert(0) += 1;
         }
         if let Some(class) = o.class {
             let (count, hours) = class_sums.entry(class).or_default();
             *count += 1;
-            hours.add(o.annual_hours);
+            hours.add(o.input.annual_hours);
         }
     }
     let by_class = WorkClass::ALL
@@ -99,7 +107,7 @@ pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &R
             )
         })
         .collect();
-    let unkept = inventory.rows - outcomes.len();
+    let unkept = counts.rows - outcomes.len();
     if unkept > 0 {
         by_priority.excluded += unkept;
         *excluded_by_reason
@@ -108,9 +116,9 @@ pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &R
     }
     let total_hours = ranking.total_hours;
     Summary {
-        processes: inventory.rows,
-        departments: inventory.departments,
-        tasks: inventory.tasks,
+        processes: counts.rows,
+        departments: counts.departments,
+        tasks: counts.tasks,
         total_hours,
         selected: ranking.selected,
         selected_hours: ranking.selected_hours(),
@@ -122,6 +130,6 @@ pub fn summarize(inventory: &Inventory, outcomes: &[ProcessOutcome], ranking: &R
         by_priority,
         excluded_by_reason,
         by_class,
-        skipped_empty_rows: inventory.skipped_empty,
+        skipped_empty_rows: counts.skipped_empty,
     }
 }

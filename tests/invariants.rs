@@ -58,7 +58,7 @@ proptest! {
         let inventory = read_bytes("p.csv", csv_of(&rows).as_bytes(), &Default::default()).unwrap();
         let mut scenario = Scenario::builtin();
         scenario.set_pareto(ParetoRule { min_hours: Some(min), cover }).unwrap();
-        let a = triage::analyze(&inventory, &scenario, &RuleTable::builtin()).unwrap();
+        let a = triage::analyze(inventory, &scenario, &RuleTable::builtin()).unwrap();
         let n = rows.len();
 
         let mut seen: Vec<usize> = a.processes.iter().map(|o| o.input_index).collect();
@@ -67,7 +67,7 @@ proptest! {
         let b = a.summary.by_priority;
         prop_assert_eq!(b.high + b.medium + b.low + b.excluded, n);
 
-        let unselected: f64 = a.processes.iter().filter(|o| !o.selected).map(|o| o.annual_hours).sum();
+        let unselected: f64 = a.processes.iter().filter(|o| !o.selected).map(|o| o.input.annual_hours).sum();
         let total = a.summary.total_hours;
         prop_assert!((a.summary.selected_hours + unselected - total).abs() <= 1e-9 * total.max(1.0));
         let shares: Vec<f64> = a.processes.iter().map(|o| o.cumulative_share).collect();
@@ -80,7 +80,7 @@ proptest! {
             prop_assert!(!o.reasons.is_empty());
             prop_assert_eq!(o.project.is_some(), o.priority != Priority::Excluded);
             if let Some(name) = &o.project {
-                let owners = a.projects.iter().filter(|p| p.processes.contains(&o.id)).count();
+                let owners = a.projects.iter().filter(|p| p.processes.iter().any(|id| id == o.input.id())).count();
                 prop_assert_eq!(owners, 1);
                 let project = a.projects.iter().find(|p| &p.name == name).unwrap();
                 prop_assert_eq!(project.priority, o.priority);

@@ -3,11 +3,12 @@
 //! The terminal table and the Markdown output render the same [`Section`]s, so the two never
 //! disagree about what a committee sees.
 
-use crate::analysis::{Analysis, ProcessOutcome, ProjectOrigin, ProjectOutcome};
+use crate::analysis::{Analysis, ProcessOutcome};
 use crate::format::{grouped, hours, percent, yen};
 use crate::inventory::DISTINCT_CAP;
 use crate::model::{Priority, WorkClass};
 use crate::priority::ReasonCode;
+use crate::projects::{ProjectOrigin, ProjectOutcome};
 
 /// A rectangular table; `right[i]` aligns column `i` to the right (numbers).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,10 +220,10 @@ fn selected(a: &Analysis) -> Section {
     for o in a.processes.iter().filter(|o| o.selected) {
         grid.row(vec![
             o.rank.to_string(),
-            o.id.clone(),
-            o.department.clone(),
-            o.process.clone(),
-            hours(o.annual_hours),
+            o.input.id().to_string(),
+            o.input.department().to_string(),
+            o.input.process().to_string(),
+            hours(o.input.annual_hours),
             percent(o.cumulative_share),
             o.class.map_or("-", WorkClass::key).into(),
             o.priority.key().into(),
@@ -235,7 +236,7 @@ fn selected(a: &Analysis) -> Section {
 fn reason_codes(o: &ProcessOutcome) -> String {
     o.reasons
         .iter()
-        .map(|r| r.code.key())
+        .map(|r| r.code().key())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -252,7 +253,7 @@ fn projects(a: &Analysis) -> Section {
     ]);
     for p in &a.projects {
         grid.row(vec![
-            p.name.clone(),
+            p.name.to_string(),
             p.processes.join(" "),
             p.class.key().into(),
             p.reduction_hours.map_or("-".into(), hours),
@@ -274,7 +275,10 @@ fn projects(a: &Analysis) -> Section {
 fn payback_text(p: &ProjectOutcome) -> String {
     match p.payback_year {
         Some(y) => {
-            let label = p.years.get(y as usize - 1).map_or("", |r| r.label.as_str());
+            let label = p
+                .years()
+                .get(y as usize - 1)
+                .map_or(String::new(), |r| r.label.to_string());
             format!("year {y} ({label})")
         }
         None => "none".into(),
@@ -297,7 +301,7 @@ fn project_table(a: &Analysis, p: &ProjectOutcome) -> Section {
         ("cumulative savings", true),
         ("note", false),
     ]);
-    for y in &p.years {
+    for y in &p.years() {
         let mark = if Some(y.year) == p.payback_year {
             "payback"
         } else {
@@ -305,7 +309,7 @@ fn project_table(a: &Analysis, p: &ProjectOutcome) -> Section {
         };
         grid.row(vec![
             y.year.to_string(),
-            y.label.clone(),
+            y.label.to_string(),
             yen(y.cost),
             yen(y.savings),
             yen(y.cumulative_cost),
@@ -325,7 +329,7 @@ fn project_table(a: &Analysis, p: &ProjectOutcome) -> Section {
         ),
         p.reasons
             .iter()
-            .map(|r| r.message.clone())
+            .map(|r| r.message())
             .collect::<Vec<_>>()
             .join(" "),
     ];

@@ -26,6 +26,9 @@ pub enum Field {
     Blocker,
 }
 
+/// How many fields there are.
+const FIELDS: usize = 16;
+
 /// Each field with the header names that mean it (already normalised).
 const ALIASES: &[(Field, &[&str])] = &[
     (Field::Id, &["id", "no", "no.", "番号", "処理番号", "№"]),
@@ -76,7 +79,8 @@ impl Field {
 /// Where each field sits in the records of one file, with the header text for messages.
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
-    slots: Vec<(Field, usize)>,
+    /// Record index of each field, indexed by `Field as usize`.
+    slots: [Option<usize>; FIELDS],
     pub headers: Vec<String>,
     /// Header cells that name no known field.
     pub ignored: Vec<String>,
@@ -85,7 +89,7 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// Maps a header row, reporting missing required and duplicated columns.
     pub fn from_header(headers: &[&str], line: u64, problems: &mut Problems) -> ColumnMap {
-        let mut slots: Vec<(Field, usize)> = Vec::new();
+        let mut slots: [Option<usize>; FIELDS] = [None; FIELDS];
         let mut ignored = Vec::new();
         for (index, raw) in headers.iter().enumerate() {
             let Some(field) = lookup(raw) else {
@@ -94,7 +98,7 @@ impl ColumnMap {
                 }
                 continue;
             };
-            if let Some(&(_, first)) = slots.iter().find(|(f, _)| *f == field) {
+            if let Some(first) = slots[field as usize] {
                 let message = format!(
                     "\"{}\" means the same field ({}) as column {} \"{}\"",
                     raw.trim(),
@@ -105,10 +109,10 @@ impl ColumnMap {
                 problems.push(Problem::at_cell(line, index, raw.trim(), message));
                 continue;
             }
-            slots.push((field, index));
+            slots[field as usize] = Some(index);
         }
         for field in REQUIRED {
-            if !slots.iter().any(|(f, _)| *f == field) {
+            if slots[field as usize].is_none() {
                 let names = aliases(field).join(", ");
                 let message = format!(
                     "required column {} is missing (accepted headers: {names})",
@@ -127,10 +131,7 @@ impl ColumnMap {
 
     /// The record index of a field, if the file has it.
     pub fn index(&self, field: Field) -> Option<usize> {
-        self.slots
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|&(_, i)| i)
+        self.slots[field as usize]
     }
 
     /// The header text of a record index.

@@ -83,7 +83,7 @@ impl std::hash::Hasher for IdHasher {
 }
 
 /// One block's names: hashed as they come (a run of equal names hashes once), merged at the end.
-pub(super) struct NameBatch<'a> {
+pub(crate) struct NameBatch<'a> {
     owner: &'a Distinct,
     hashes: [Vec<u64>; 2],
     last: [Option<u64>; 2],
@@ -119,6 +119,9 @@ impl NameBatch<'_> {
                 continue;
             }
             let set = sets[k].get_or_insert_with(HashSet::default);
+            if set.len() + hashes.len() > set.capacity() && set.capacity() >= 1 << 16 {
+                set.reserve(self.owner.cap + 1 - set.len()); // grow once to the cap, not by doubling
+            }
             set.extend(hashes);
             if set.len() > self.owner.cap {
                 sets[k] = None;

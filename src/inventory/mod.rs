@@ -60,10 +60,13 @@ pub enum Keep {
 }
 
 impl Keep {
-    fn keeps(&self, hours: f64, id: &str) -> bool {
+    fn keeps(&self, hours: f64, id: &[u8]) -> bool {
         match self {
             Keep::All => true,
-            Keep::Listed { floor, ids } => hours >= *floor || (!ids.is_empty() && ids.contains(id)),
+            Keep::Listed { floor, ids } => {
+                hours >= *floor
+                    || (!ids.is_empty() && std::str::from_utf8(id).is_ok_and(|id| ids.contains(id)))
+            }
         }
     }
 }
@@ -313,22 +316,19 @@ impl<'a> LineCounter<'a> {
         while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
             at += 1;
         }
-        self.line += self.text[self.byte..at]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.byte..at]).count() as u64;
         self.byte = at;
         self.line
     }
 }
 
 /// Why a record has the wrong number of fields, with the likely cause when there is one.
-pub(crate) fn ragged_message(rec: &csv::ByteRecord, expected: usize) -> String {
+pub(crate) fn ragged_message(rec: &impl record::Fields, expected: usize) -> String {
     let mut message = format!(
         "the record has {} fields but the header has {expected}",
         rec.len()
     );
-    if rec.iter().any(|cell| cell.contains(&b'\n')) {
+    if (0..rec.len()).any(|i| rec.get(i).is_some_and(|cell| cell.contains(&b'\n'))) {
         message.push_str(" (a quoted field runs over several lines: is a quote left open?)");
     } else if rec.len() > expected {
         message.push_str(" (a number with an unquoted thousands separator, such as 64,562?)");
@@ -353,15 +353,15 @@ fn check_unique_ids(processes: &[Process], columns: &ColumnMap, problems: &mut P
     };
     let mut seen: HashMap<&str, u64> = HashMap::with_capacity(processes.len());
     for p in processes {
-        if let Some(first) = seen.insert(p.id.as_str(), p.line) {
-            let message = format!("id \"{}\" is used again (first at line {first})", p.id);
+        if let Some(first) = seen.insert(p.id(), p.line) {
+            let message = format!("id \"{}\" is used again (first at line {first})", p.id());
             problems.push(Problem::at_cell(
                 p.line,
                 index,
                 columns.header(index),
                 message,
             ));
-            seen.insert(p.id.as_str(), first);
+            seen.insert(p.id(), first);
         }
     }
 }

@@ -6,9 +6,8 @@
 
 use super::columns::{ColumnMap, Field};
 use crate::error::{Problem, Problems};
-use crate::model::{Blocker, Process, Reduction, Status, WorkClass};
+use crate::model::{Blocker, Process, Reduction, Status, Texts, WorkClass};
 use crate::number::{NumberError, parse_non_negative};
-use csv::ByteRecord;
 
 /// Largest annual hours accepted for one process: about 114,000 staff-years, far beyond any
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
@@ -45,16 +44,58 @@ pub fn trim_cell(bytes: &[u8]) -> &[u8] {
 /// Spellings of "qualitative only" in the reduction column.
 const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 
+/// A parsed record's fields, as unescaped bytes, from either parser.
+pub trait Fields {
+    fn len(&self) -> usize;
+    fn get(&self, index: usize) -> Option<&[u8]>;
+}
+
+impl Fields for csv::ByteRecord {
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        csv::ByteRecord::get(self, index)
+    }
+}
+
+impl Fields for simd_csv::ByteRecord {
+    fn len(&self) -> usize {
+        simd_csv::ByteRecord::len(self)
+    }
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        simd_csv::ByteRecord::get(self, index)
+    }
+}
+
+/// A zero-copy record with no quote character in it, whose raw fields are therefore its values.
+pub struct Unquoted<'r, 'a>(pub &'r simd_csv::ZeroCopyByteRecord<'a>);
+
+impl Fields for Unquoted<'_, '_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        self.0.get(index)
+    }
+}
+
+/// True when every cell is empty after trimming whitespace, full-width spaces included; stops
+/// at the first cell with content, which for a real row is the first one.
+pub fn is_blank(rec: &impl Fields) -> bool {
+    (0..rec.len()).all(|i| rec.get(i).is_none_or(|cell| trim_cell(cell).is_empty()))
+}
+
 /// The cells of one record, with what is needed to report a problem in any of them.
-struct Cells<'a, 'p> {
-    rec: &'a ByteRecord,
+struct Cells<'a, 'p, F: Fields> {
+    rec: &'a F,
     line: u64,
     columns: &'p ColumnMap,
     problems: &'p mut Problems,
     ok: bool,
 }
 
-impl<'a> Cells<'a, '_> {
+impl<'a, F: Fields> Cells<'a, '_, F> {
     /// The trimmed text of a field, or "" when the file has no such column.
     /// The trimmed bytes of a field, or empty when the file has no such column.
     fn bytes(&self, field: Field) -> &'a [u8] {
@@ -68,10 +109,6 @@ impl<'a> Cells<'a, '_> {
     /// fields end on ASCII bytes, so a field is always valid UTF-8 (an invalid one reads empty).
     fn text(&self, field: Field) -> &'a str {
         std::str::from_utf8(self.bytes(field)).unwrap_or_default()
-    }
-
-    fn owned(&self, field: Field) -> String {
-        self.text(field).to_string()
     }
 
     fn fail(&mut self, field: Field, message: String) {
@@ -122,11 +159,11 @@ pub struct Row<'r> {
 /// Parses one non-empty record with the right number of fields; `None` if any cell is bad.
 /// `keep(hours, id)` says whether to build the [`Process`]; without an id column the id is
 /// left empty for the caller to fill with the row number.
-pub fn parse<'r>(
-    rec: &'r ByteRecord,
+pub fn parse<'r, F: Fields>(
+    rec: &'r F,
     line: u64,
     columns: &ColumnMap,
-    keep: &dyn Fn(f64, &str) -> bool,
+    keep: &dyn Fn(f64, &[u8]) -> bool,
     problems: &mut Problems,
 ) -> Option<Row<'r>> {
     let mut cells = Cells {
@@ -156,19 +193,20 @@ pub fn parse<'r>(
     if !cells.ok {
         return None;
     }
-    let id = std::str::from_utf8(id).unwrap_or_default();
     let process = keep(annual_hours, id).then(|| Process {
-        id: id.to_string(),
+        texts: Texts::new([
+            std::str::from_utf8(id).unwrap_or_default(),
+            cells.text(Field::Bureau),
+            cells.text(Field::Division),
+            cells.text(Field::Department),
+            cells.text(Field::Section),
+            cells.text(Field::Affair),
+            cells.text(Field::Task),
+            cells.text(Field::Process),
+            cells.text(Field::Description),
+        ]),
         line,
         row: 0,
-        bureau: cells.owned(Field::Bureau),
-        division: cells.owned(Field::Division),
-        department: cells.owned(Field::Department),
-        section: cells.owned(Field::Section),
-        affair: cells.owned(Field::Affair),
-        task: cells.owned(Field::Task),
-        process: cells.owned(Field::Process),
-        description: cells.owned(Field::Description),
         annual_hours,
         annual_count,
         class,
@@ -201,7 +239,7 @@ fn parse_yes_no(text: &str) -> Option<bool> {
     }
 }
 
-fn hours(cells: &mut Cells<'_, '_>) -> Option<f64> {
+fn hours<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
         Ok(h) if h > MAX_HOURS => {
@@ -226,7 +264,7 @@ fn hours(cells: &mut Cells<'_, '_>) -> Option<f64> {
     }
 }
 
-fn count(cells: &mut Cells<'_, '_>) -> Option<f64> {
+fn count<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
     let text = cells.text(Field::AnnualCount);
     if text.is_empty() {
         return None;
@@ -243,7 +281,7 @@ fn count(cells: &mut Cells<'_, '_>) -> Option<f64> {
     }
 }
 
-fn reduction(cells: &mut Cells, annual_hours: Option<f64>) -> Reduction {
+fn reduction<F: Fields>(cells: &mut Cells<'_, '_, F>, annual_hours: Option<f64>) -> Reduction {
     let text = cells.text(Field::Reduction);
     if text.is_empty() {
         return Reduction::Estimate;

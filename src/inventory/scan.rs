@@ -10,7 +10,8 @@
 
 use super::columns::ColumnMap;
 use super::record::{self, Row};
-use super::split::last_record_end;
+use super::record::{Fields, Unquoted};
+use super::split::{is_regular, last_record_end};
 use super::{Distinct, Keep};
 use crate::error::{Problem, Problems};
 use crate::model::Process;
@@ -23,6 +24,8 @@ use std::sync::mpsc::sync_channel;
 struct Block {
     seq: usize,
     bytes: Vec<u8>,
+    /// Regular CSV (see [`is_regular`]): safe for the zero-copy parser.
+    regular: bool,
 }
 
 /// What one block contributed; lines and rows are counted from the block's start.
@@ -113,7 +116,12 @@ fn read_blocks(
         let rest = carry.split_off(cut);
         let bytes = std::mem::replace(&mut carry, rest);
         want = size;
-        if !send(Block { seq, bytes }) {
+        let regular = is_regular(&bytes, plan.delimiter);
+        if !send(Block {
+            seq,
+            bytes,
+            regular,
+        }) {
             break;
         }
         seq += 1;
@@ -144,47 +152,119 @@ fn parse_block(block: Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
         return out;
     }
+    if !(block.regular && parse_regular(bytes, plan, &mut out)) {
+        parse_any(bytes, plan, &mut out);
+    }
+    lines_from_offsets(&mut out, bytes);
+    out
+}
+
+/// Parses a regular block with simd-csv's zero-copy reader; false (and `out` untouched) if the
+/// reader reports an error, for the csv crate to read the block instead.
+fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
+    let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(plan.delimiter)
+        .from_reader(bytes);
+    let mut records = Records::new(plan, out);
+    let quotes = memchr::memchr(b'"', bytes).is_some();
+    loop {
+        let offset = reader.position();
+        match reader.read_byte_record() {
+            Ok(Some(rec)) if quotes && memchr::memchr(b'"', rec.as_slice()).is_some() => {
+                records.add(&rec.to_byte_record(), offset)
+            }
+            Ok(Some(rec)) => records.add(&Unquoted(&rec), offset),
+            Ok(None) => break,
+            Err(_) => {
+                records.abandon();
+                return false;
+            }
+        }
+    }
+    records.finish();
+    true
+}
+
+/// Parses any block with the csv crate, the reference for what a record is.
+fn parse_any(bytes: &[u8], plan: &Plan, out: &mut BlockResult) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(plan.delimiter)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let keep = |hours: f64, id: &str| plan.keep.keeps(hours, id);
-    let mut names = plan.distinct.batch();
-    // Until the block is done, `line` fields hold the record's byte offset in the block: most
-    // records need no line number, so they are counted once, at the end, for those that do.
+    let mut records = Records::new(plan, out);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
-        let offset = rec.position().map_or(0, |p| p.byte());
-        if is_blank(&rec) {
+        records.add(&rec, rec.position().map_or(0, |p| p.byte()));
+    }
+    records.finish();
+}
+
+/// What a block's records add up to, whichever parser read them.
+///
+/// Until the block is done, `line` fields hold the record's byte offset in the block: most
+/// records need no line number, so they are counted once, at the end, for those that do.
+struct Records<'p, 'o> {
+    plan: &'p Plan<'p>,
+    out: &'o mut BlockResult,
+    names: super::distinct::NameBatch<'p>,
+}
+
+impl<'p, 'o> Records<'p, 'o> {
+    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult) -> Self {
+        Records {
+            plan,
+            out,
+            names: plan.distinct.batch(),
+        }
+    }
+
+    fn add(&mut self, rec: &impl Fields, offset: u64) {
+        let (plan, out) = (self.plan, &mut *self.out);
+        if record::is_blank(rec) {
             out.empty_lines.push(offset);
-            continue;
+            return;
         }
         out.rows += 1;
         if rec.len() != plan.columns.headers.len() {
-            let message = super::ragged_message(&rec, plan.columns.headers.len());
+            let message = super::ragged_message(rec, plan.columns.headers.len());
             out.problems.push(Problem::at_line(offset, message));
-            continue;
+            return;
         }
+        let keep = |hours: f64, id: &[u8]| plan.keep.keeps(hours, id);
         let Some(Row {
             hours,
             department,
             task,
             process,
-        }) = record::parse(&rec, offset, plan.columns, &keep, &mut out.problems)
+        }) = record::parse(rec, offset, plan.columns, &keep, &mut out.problems)
         else {
-            continue;
+            return;
         };
         out.hours.add(hours);
-        names.add(department, task);
+        self.names.add(department, task);
         if let Some(mut p) = process {
             p.row = out.rows;
             out.kept.push(p);
         }
     }
-    names.finish();
-    lines_from_offsets(&mut out, bytes);
-    out
+
+    /// Sends the names seen to the shared count.
+    fn finish(self) {
+        self.names.finish();
+    }
+
+    /// Forgets everything this parser added, names included.
+    fn abandon(self) {
+        let out = self.out;
+        out.rows = 0;
+        out.kept.clear();
+        out.hours = Sum::default();
+        out.problems = Problems::new("");
+        out.empty_lines.clear();
+    }
 }
 
 /// Turns the byte offsets held in `line` fields into block-relative line numbers.
@@ -202,12 +282,6 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
     out.empty_lines
         .iter_mut()
         .for_each(|l| *l = lines.line_at(*l));
-}
-
-/// True when every cell is empty after trimming all whitespace, full-width spaces included;
-/// stops at the first cell with content, which for a real row is the first one.
-fn is_blank(rec: &csv::ByteRecord) -> bool {
-    rec.iter().all(|cell| record::trim_cell(cell).is_empty())
 }
 
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
@@ -233,7 +307,7 @@ fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Sca
             p.line += line_base;
             p.row += out.rows;
             if fill_ids {
-                p.id = p.row.to_string();
+                p.set_id(&p.row.to_string());
             }
             out.processes.push(p);
         }

@@ -8,7 +8,7 @@
 //! starts at a record boundary the reader found itself, no cut ever lands inside a quoted
 //! field, and no speculative split has to be checked and undone.
 
-use memchr::memchr2_iter;
+use memchr::{memchr_iter, memchr2_iter};
 
 /// The offset just past the last record boundary in `block`, which starts at a record
 /// boundary; `None` when the block holds no complete record (a record longer than the block).
@@ -40,6 +40,35 @@ pub fn last_record_end(block: &[u8], delimiter: u8) -> Option<usize> {
         }
     }
     last
+}
+
+/// True when `block` (whole records) is regular CSV: every quote opens a field, closes one
+/// before a delimiter or line end, or is an escaped `""` inside one; and every CR ends a line
+/// with LF. A regular block reads the same with any RFC 4180 parser, which is what allows the
+/// faster zero-copy parser for it; an irregular one is read by the csv crate alone.
+pub fn is_regular(block: &[u8], delimiter: u8) -> bool {
+    if memchr_iter(b'\r', block).any(|at| block.get(at + 1) != Some(&b'\n')) {
+        return false;
+    }
+    let mut in_quotes = false;
+    let mut skip_next_quote = false;
+    for at in memchr_iter(b'"', block) {
+        if skip_next_quote {
+            skip_next_quote = false;
+        } else if in_quotes {
+            match block.get(at + 1) {
+                Some(b'"') => skip_next_quote = true,
+                Some(&c) if c == delimiter || c == b'\n' || c == b'\r' => in_quotes = false,
+                None => in_quotes = false,
+                Some(_) => return false,
+            }
+        } else if at == 0 || matches!(block[at - 1], b'\n' | b'\r') || block[at - 1] == delimiter {
+            in_quotes = true;
+        } else {
+            return false;
+        }
+    }
+    !in_quotes
 }
 
 #[cfg(test)]
@@ -93,7 +122,83 @@ mod tests {
             .collect()
     }
 
+    #[test]
+    fn regular_blocks() {
+        assert!(is_regular(b"a,b\r\n\"x,\ny\",\"q\"\"q\"\n", b','));
+        assert!(
+            !is_regular(b"a,b\"c\n", b','),
+            "a quote inside an unquoted field"
+        );
+        assert!(
+            !is_regular(b"\"a\"b,c\n", b','),
+            "text after a closing quote"
+        );
+        assert!(!is_regular(b"a,b\rc,d\n", b','), "a bare CR");
+        assert!(!is_regular(b"a,\"b\n", b','), "an open quote");
+    }
+
+    /// Records as simd-csv's zero-copy reader reads them, unescaped.
+    fn simd_records(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut out = Vec::new();
+        while let Ok(Some(rec)) = reader.read_byte_record() {
+            out.push(
+                (0..rec.len())
+                    .map(|i| rec.unescape(i).unwrap_or_default().into_owned())
+                    .collect(),
+            );
+        }
+        out
+    }
+
+    /// Well-formed CSV: fields quoted when they hold a delimiter, quote or line break.
+    fn rfc_csv() -> impl Strategy<Value = String> {
+        let field = prop::collection::vec(
+            prop_oneof![
+                Just("a"),
+                Just("あ"),
+                Just(","),
+                Just("\n"),
+                Just("\""),
+                Just(" ")
+            ],
+            0..5,
+        )
+        .prop_map(|v| {
+            let f = v.concat();
+            if f.contains([',', '\n', '"']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f
+            }
+        });
+        let record = prop::collection::vec(field, 1..4).prop_map(|f| f.join(","));
+        (prop::collection::vec(record, 0..8), any::<bool>()).prop_map(|(r, crlf)| {
+            r.iter()
+                .map(|r| format!("{r}{}", if crlf { "\r\n" } else { "\n" }))
+                .collect()
+        })
+    }
+
     proptest! {
+        #[test]
+        fn well_formed_csv_is_regular_and_reads_the_same(text in rfc_csv()) {
+            let bytes = text.as_bytes();
+            prop_assert!(is_regular(bytes, b','));
+            prop_assert_eq!(simd_records(bytes), records(bytes));
+        }
+
+        #[test]
+        fn regular_blocks_read_the_same_with_both_parsers(text in csvish()) {
+            let bytes = text.as_bytes();
+            if is_regular(bytes, b',') {
+                prop_assert_eq!(simd_records(bytes), records(bytes));
+            }
+        }
+
         #[test]
         fn pieces_cut_at_boundaries_parse_like_the_whole(text in csvish(), block in 1usize..40) {
             let bytes = text.as_bytes();
