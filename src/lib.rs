@@ -12,6 +12,7 @@ pub mod classify;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod generate;
 pub mod inventory;
 pub mod model;
 pub mod number;
@@ -47,6 +48,8 @@ pub struct RunConfig {
     /// List only the selected processes (the summary still counts every row); the reader then
     /// keeps only rows that can be selected, so memory follows the selection, not the file.
     pub listing: Listing,
+    /// Bytes per unit of parallel work ([`inventory::BLOCK_SIZE`] unless testing or tuning).
+    pub block_size: usize,
 }
 
 /// Reads the inputs, analyses, and writes the report. Warnings go to `warn`; `progress` is

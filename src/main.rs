@@ -38,18 +38,31 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Gen(args) => {
+            let result = triage::export::write_to(args.output.as_deref(), |out| {
+                triage::generate::write_inventory(args.rows, args.seed, out)
+            });
+            exit(result)
+        }
         Command::Defaults { which } => {
             let text = match which {
                 DefaultFile::Scenario => triage::scenario::DEFAULT_TOML,
                 DefaultFile::Rules => triage::classify::DEFAULT_TOML,
             };
-            match triage::export::write_to(None, |out| out.write_all(text.as_bytes())) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("triage: error: {e:#}");
-                    ExitCode::from(e.exit_code())
-                }
-            }
+            exit(triage::export::write_to(None, |out| {
+                out.write_all(text.as_bytes())
+            }))
+        }
+    }
+}
+
+/// The exit status of a command, with its error on stderr.
+fn exit<T>(result: triage::Result<T>) -> ExitCode {
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("triage: error: {e:#}");
+            ExitCode::from(e.exit_code())
         }
     }
 }

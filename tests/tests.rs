@@ -6,4 +6,5 @@ mod cli;
 mod formats;
 mod invariants;
 mod kagoshima;
+mod scale;
 mod util;
