@@ -3,7 +3,7 @@
 //! Money is whole yen (`i64`). The one place where hours become yen is [`savings_yen`]:
 //! `reduction hours x labour rate x months in service / 12`, rounded down to the yen. Every
 //! other amount is a sum of those and of the integer costs, so the cumulative tables are exact
-//! (sums saturate at `i64::MAX` rather than overflow, and [`Projection::saturated`] tells;
+//! (sums saturate at `i64::MAX` rather than overflow, and [`Outcome::saturated`] tells;
 //! the analysis refuses such a project instead of reporting a wrong amount).
 //! NPV, which needs a discount factor, is rounded to the nearest yen once, at the end.
 
@@ -70,15 +70,6 @@ pub struct Projection {
     pub npv: i64,
 }
 
-impl Projection {
-    /// True when an amount reached the `i64` limit and so is not exact.
-    pub fn saturated(&self) -> bool {
-        self.years.iter().any(|y| {
-            [y.cost, y.savings, y.cumulative_cost, y.cumulative_savings].contains(&i64::MAX)
-        })
-    }
-}
-
 /// Costs from components: the study in year 1, the one-off build in the go-live year, and the
 /// running cost every year from go-live to the end of the horizon.
 pub fn component_costs(
@@ -111,21 +102,62 @@ pub fn savings_yen(reduction_hours: f64, labor_cost_per_hour: i64, months: u32) 
 /// Projects a plan over its horizon (the length of `plan.costs`).
 pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
     let mut years = Vec::with_capacity(plan.costs.len());
-    let (mut cumulative_cost, mut cumulative_savings) = (0i64, 0i64);
-    let mut payback_year = None;
+    walk(plan, economy, |row| years.push(row));
+    let o = outcome(plan, economy);
+    Projection {
+        years,
+        payback_year: o.payback_year,
+        npv: o.npv,
+    }
+}
+
+/// What a project's table adds up to, without the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub payback_year: Option<u32>,
+    pub npv: i64,
+    /// An amount reached the `i64` limit and is not exact.
+    pub saturated: bool,
+}
+
+/// Payback year and NPV of a plan, without keeping the yearly rows (a national inventory has
+/// hundreds of thousands of projects).
+pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
+    let mut result = Outcome {
+        payback_year: None,
+        npv: 0,
+        saturated: false,
+    };
     let mut npv = 0.0f64;
+    let discount = 1.0 + economy.discount_rate;
+    walk(plan, economy, |row| {
+        let amounts = [
+            row.cost,
+            row.savings,
+            row.cumulative_cost,
+            row.cumulative_savings,
+        ];
+        result.saturated |= amounts.contains(&i64::MAX);
+        let paid_back = row.cumulative_savings > 0 && row.cumulative_savings >= row.cumulative_cost;
+        if result.payback_year.is_none() && paid_back {
+            result.payback_year = Some(row.year);
+        }
+        npv += (row.savings as f64 - row.cost as f64) / discount.powi(row.year as i32 - 1);
+    });
+    result.npv = npv.round() as i64;
+    result
+}
+
+/// Calls `visit` with each year's row, in order.
+fn walk(plan: &ProjectPlan, economy: &Economy, mut visit: impl FnMut(YearRow)) {
+    let (mut cumulative_cost, mut cumulative_savings) = (0i64, 0i64);
     for (i, &cost) in plan.costs.iter().enumerate() {
         let year = i as u32 + 1;
         let months = months_in_service(year, plan);
         let savings = savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
         cumulative_cost = cumulative_cost.saturating_add(cost);
         cumulative_savings = cumulative_savings.saturating_add(savings);
-        if payback_year.is_none() && cumulative_savings > 0 && cumulative_savings >= cumulative_cost
-        {
-            payback_year = Some(year);
-        }
-        npv += (savings as f64 - cost as f64) / (1.0 + economy.discount_rate).powi(i as i32);
-        years.push(YearRow {
+        visit(YearRow {
             year,
             label: FiscalYear(economy.first_fiscal_year + i as i32),
             cost,
@@ -133,11 +165,6 @@ pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
             cumulative_cost,
             cumulative_savings,
         });
-    }
-    Projection {
-        years,
-        payback_year,
-        npv: npv.round() as i64,
     }
 }
 

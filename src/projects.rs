@@ -105,20 +105,22 @@ pub fn group<'a>(
     let mut taken = vec![false; outcomes.len()];
     let mut groups = bundles(outcomes, scenario, source, &mut taken, warnings)?;
     let scenario_names: HashSet<Arc<str>> = groups.iter().map(|g| g.name.clone()).collect();
-    for (k, o) in outcomes.iter().enumerate() {
-        if !taken[k] && o.priority != Priority::Excluded {
-            let name = unique_name(
-                format!("{} {}", o.input.id(), o.input.process()),
-                &scenario_names,
-            );
-            groups.push(Group {
+    let defaults: Vec<Group> = outcomes
+        .par_iter()
+        .enumerate()
+        .filter(|&(k, o)| !taken[k] && o.priority != Priority::Excluded)
+        .map(|(k, o)| {
+            let name = format!("{} {}", o.input.id(), o.input.process());
+            let name = unique_name(name, &scenario_names);
+            Group {
                 name,
                 spec: None,
                 members: vec![k],
-            });
-        }
-    }
-    groups.sort_by_key(|g| g.members[0]);
+            }
+        })
+        .collect();
+    groups.extend(defaults);
+    groups.par_sort_by_key(|g| g.members[0]);
     Ok(groups)
 }
 
@@ -241,8 +243,8 @@ fn evaluate(
         first_fiscal_year: scenario.first_fiscal_year,
         discount_rate: scenario.discount_rate,
     };
-    let projection = projection::project(&plan, &economy);
-    if projection.saturated() {
+    let projection = projection::outcome(&plan, &economy);
+    if projection.saturated {
         let message = format!(
             "project \"{}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
             g.name,
