@@ -1,104 +1,207 @@
-//! Criterion benches per stage of the pipeline on a deterministic synthetic inventory.
+//! Criterion benches, one per stage of the pipeline, at 100k and 1M generated rows.
 //!
-//! Each bench asserts its result inside the timed loop, so a broken stage cannot look fast.
-//! Run with `cargo bench --bench stages`; ids read `STAGE/SIZE`.
+//! Each bench asserts its result inside the timed loop, so a broken stage cannot look fast;
+//! throughput is in rows. Ids read `STAGE/SIZE`. Run: `cargo bench --bench stages`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use triage::classify::RuleTable;
 use triage::export::{Format, render};
-use triage::inventory::read_bytes;
-use triage::pareto::Ranking;
+use triage::inventory::{Inventory, Keep, ReadOptions, read_bytes};
+use triage::model::{Priority, WorkClass};
+use triage::pareto::{Ranking, rank};
+use triage::priority::{Effect, ProjectFacts, project_priority};
+use triage::projection::{Economy, ProjectPlan, component_costs, outcome};
 use triage::scenario::Scenario;
+use triage::{Listing, analyze_listing};
 
-const PROCESSES: [&str; 6] = [
-    "申請書の入力",
-    "問い合わせ対応",
-    "統計データの集計",
-    "台帳の照合",
-    "通知書の発送",
-    "届出書の審査",
-];
+/// One generated inventory and what the stages need from it.
+struct Fixture {
+    label: &'static str,
+    rows: usize,
+    bytes: Vec<u8>,
+    inventory: Inventory,
+    hours: Vec<f64>,
+    selected: usize,
+}
 
-/// An inventory of `n` rows with heavy-tailed hours, about 6 % of them at 1,000 h or more as in
-/// real surveys (12,000 x u^40 for u uniform from a fixed linear congruential sequence).
-fn inventory_csv(n: usize) -> Vec<u8> {
-    let mut out = String::from("id,department,task,process,annual_hours\n");
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    for i in 0..n {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let u = (x >> 11) as f64 / (1u64 << 53) as f64;
-        let tenths = (u.powi(40) * 12_000.0 * 10.0).round() as u64;
-        let hours = format!("{}.{}", tenths / 10, tenths % 10);
-        out += &format!(
-            "{i},課{},業務{},{},{hours}\n",
-            i % 997,
-            i % 31,
-            PROCESSES[i % 6]
-        );
+fn fixture(label: &'static str, rows: usize) -> Fixture {
+    let mut bytes = Vec::new();
+    triage::generate::write_inventory(rows as u64, 42, &mut bytes).expect("generate");
+    let inventory = read_bytes("bench.csv", &bytes, &listed()).expect("a valid inventory");
+    let hours = inventory.processes.iter().map(|p| p.annual_hours).collect();
+    let selected = inventory.processes.len();
+    assert!(
+        selected > rows / 25 && selected < rows / 10,
+        "{selected} of {rows} at 1,000 h or more"
+    );
+    Fixture {
+        label,
+        rows,
+        bytes,
+        inventory,
+        hours,
+        selected,
     }
-    out.into_bytes()
+}
+
+fn listed() -> ReadOptions<'static> {
+    ReadOptions {
+        keep: Keep::Listed {
+            floor: 1000.0,
+            ids: Default::default(),
+        },
+        ..Default::default()
+    }
 }
 
 fn stages(c: &mut Criterion) {
-    stages_at(c, "100k", 100_000);
-}
-
-fn stages_at(c: &mut Criterion, label: &str, n: usize) {
-    let scenario = Scenario::builtin();
-    let rules = RuleTable::builtin();
-    {
-        let bytes = inventory_csv(n);
-        let inventory = read_bytes("bench.csv", &bytes, &Default::default())
-            .expect("the bench inventory is valid");
-        let hours: Vec<f64> = inventory.processes.iter().map(|p| p.annual_hours).collect();
-        let analysis = triage::analyze(inventory.clone(), &scenario, &rules).expect("analysis");
-        let selected = analysis.summary.selected;
-        assert!(
-            selected > n / 25 && selected < n / 10,
-            "{selected} of {n} selected"
-        );
-
+    for f in [fixture("100k", 100_000), fixture("1m", 1_000_000)] {
         let mut group = c.benchmark_group("stages");
         group
-            .throughput(Throughput::Elements(n as u64))
+            .throughput(Throughput::Elements(f.rows as u64))
             .sample_size(10);
-        group.bench_function(BenchmarkId::new("read", label), |b| {
-            b.iter(|| {
-                assert_eq!(
-                    read_bytes("bench.csv", black_box(&bytes), &Default::default())
-                        .unwrap()
-                        .processes
-                        .len(),
-                    n
-                )
-            })
-        });
-        group.bench_function(BenchmarkId::new("rank-select", label), |b| {
-            b.iter(|| {
-                assert_eq!(
-                    Ranking::new(black_box(&hours), &scenario.pareto).selected,
-                    selected
-                )
-            })
-        });
-        group.bench_function(BenchmarkId::new("analyze", label), |b| {
-            b.iter(|| {
-                let a = triage::analyze(black_box(inventory.clone()), &scenario, &rules).unwrap();
-                assert_eq!(a.processes.len(), n);
-            })
-        });
-        group.bench_function(BenchmarkId::new("write-csv", label), |b| {
-            b.iter(|| {
-                let mut out = Vec::with_capacity(32 << 20);
-                render(black_box(&analysis), Format::Csv, &mut out).unwrap();
-                assert!(out.len() > n * 20);
-            })
-        });
+        read(&mut group, &f);
+        rank_and_select(&mut group, &f);
+        classify(&mut group, &f);
+        project_and_prioritise(&mut group, &f);
+        write(&mut group, &f);
         group.finish();
     }
+}
+
+type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+fn read(group: &mut Group, f: &Fixture) {
+    group.bench_function(BenchmarkId::new("read", f.label), |b| {
+        b.iter(|| {
+            let inventory = read_bytes("bench.csv", black_box(&f.bytes), &listed()).unwrap();
+            assert_eq!(
+                (inventory.rows, inventory.processes.len()),
+                (f.rows, f.selected)
+            );
+        })
+    });
+}
+
+fn rank_and_select(group: &mut Group, f: &Fixture) {
+    group.bench_function(BenchmarkId::new("rank", f.label), |b| {
+        b.iter(|| assert_eq!(rank(black_box(&f.hours)).len(), f.selected))
+    });
+    let rule = Scenario::builtin().pareto;
+    let order = rank(&f.hours);
+    group.bench_function(BenchmarkId::new("select", f.label), |b| {
+        b.iter(|| {
+            let r = Ranking::from_order(
+                order.clone(),
+                black_box(&f.hours),
+                &rule,
+                f.inventory.total_hours,
+            );
+            assert_eq!(r.selected, f.selected);
+        })
+    });
+}
+
+fn classify(group: &mut Group, f: &Fixture) {
+    let rules = RuleTable::builtin();
+    group.bench_function(BenchmarkId::new("classify", f.label), |b| {
+        b.iter(|| {
+            let other = f
+                .inventory
+                .processes
+                .iter()
+                .filter(|p| rules.classify(p).0 == WorkClass::Other)
+                .count();
+            assert!(other < f.selected);
+        })
+    });
+}
+
+fn project_and_prioritise(group: &mut Group, f: &Fixture) {
+    let economy = Economy {
+        labor_cost_per_hour: 2566,
+        first_fiscal_year: 2020,
+        discount_rate: 0.0,
+    };
+    let costs: std::sync::Arc<[i64]> =
+        component_costs(2_684_000, 3_297_800, 2_750_000, 2, 8).into();
+    let plans: Vec<ProjectPlan> = f
+        .hours
+        .iter()
+        .map(|&h| ProjectPlan {
+            reduction_hours: h * 0.5,
+            go_live_year: 2,
+            months_in_first_year: 8,
+            costs: costs.clone(),
+        })
+        .collect();
+    let paying = plans
+        .iter()
+        .filter(|p| outcome(p, &economy).payback_year.is_some())
+        .count();
+    assert!(paying > 0);
+    group.bench_function(BenchmarkId::new("project", f.label), |b| {
+        b.iter(|| {
+            let n = plans
+                .iter()
+                .map(|p| outcome(black_box(p), &economy))
+                .filter(|o| o.payback_year.is_some())
+                .count();
+            assert_eq!(n, paying);
+        })
+    });
+    let facts: Vec<ProjectFacts> = plans
+        .iter()
+        .map(|p| {
+            let o = outcome(p, &economy);
+            ProjectFacts {
+                effect: Effect::Hours(p.reduction_hours),
+                blocker: None,
+                payback_year: o.payback_year,
+                horizon_years: 8,
+                high_payback_within: 4,
+                npv: o.npv,
+            }
+        })
+        .collect();
+    group.bench_function(BenchmarkId::new("prioritise", f.label), |b| {
+        b.iter(|| {
+            let high = facts
+                .iter()
+                .filter(|x| project_priority(black_box(x)).0 == Priority::High)
+                .count();
+            assert!(high > 0 && high <= f.selected);
+        })
+    });
+}
+
+fn write(group: &mut Group, f: &Fixture) {
+    let analysis = analyze_listing(
+        f.inventory.clone(),
+        &Scenario::builtin(),
+        &RuleTable::builtin(),
+        Listing::Selected,
+    )
+    .unwrap();
+    group.bench_function(BenchmarkId::new("write-csv", f.label), |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(f.selected * 400);
+            render(black_box(&analysis), Format::Csv, &mut out).unwrap();
+            assert_eq!(
+                out.iter().filter(|&&b| b == b'\n').count(),
+                f.selected + 1 + embedded_newlines(&analysis)
+            );
+        })
+    });
+}
+
+/// Line breaks inside process names (the generator writes a few), which add output lines.
+fn embedded_newlines(a: &triage::Analysis) -> usize {
+    a.processes
+        .iter()
+        .map(|o| o.input.process().matches('\n').count())
+        .sum()
 }
 
 criterion_group!(benches, stages);

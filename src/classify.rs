@@ -71,18 +71,25 @@ pub enum Basis {
     NoMatch,
 }
 
-impl Basis {
-    /// A short description for output, e.g. `data-entry: "入力" in process`.
-    pub fn describe(&self) -> String {
+/// Written as [`Basis::describe`] says, straight into the output.
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Basis::Inventory => "inventory class column".into(),
+            Basis::Inventory => f.write_str("inventory class column"),
             Basis::Rule {
                 rule,
                 keyword,
                 field,
-            } => format!("{rule}: \"{keyword}\" in {}", field.key()),
-            Basis::NoMatch => "no rule matched".into(),
+            } => write!(f, "{rule}: \"{keyword}\" in {}", field.key()),
+            Basis::NoMatch => f.write_str("no rule matched"),
         }
+    }
+}
+
+impl Basis {
+    /// A short description for output, e.g. `data-entry: "入力" in process`.
+    pub fn describe(&self) -> String {
+        self.to_string()
     }
 }
 

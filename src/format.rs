@@ -34,10 +34,35 @@ pub fn hours(h: f64) -> String {
 
 /// Yen with the sign and separators: `¥2,684,000`, `-¥1,000`.
 pub fn yen(n: i64) -> String {
-    if n < 0 {
-        format!("-¥{}", grouped(-n))
-    } else {
-        format!("¥{}", grouped(n))
+    Yen(n).to_string()
+}
+
+/// Yen written with the sign and separators without an intermediate string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Yen(pub i64);
+
+impl std::fmt::Display for Yen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut digits = [0u8; 20];
+        let mut n = self.0.unsigned_abs();
+        let mut len = 0;
+        loop {
+            digits[len] = b'0' + (n % 10) as u8;
+            len += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        f.write_str(if self.0 < 0 { "-¥" } else { "¥" })?;
+        for i in (0..len).rev() {
+            let c = [digits[i]];
+            f.write_str(std::str::from_utf8(&c).unwrap_or("0"))?;
+            if i > 0 && i % 3 == 0 {
+                f.write_str(",")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -61,6 +86,9 @@ mod tests {
         assert_eq!(hours(0.25), "0.25");
         assert_eq!(yen(2_684_000), "¥2,684,000");
         assert_eq!(yen(-5), "-¥5");
+        assert_eq!(yen(-1_234_567), "-¥1,234,567");
+        assert_eq!(yen(i64::MIN), "-¥9,223,372,036,854,775,808");
+        assert_eq!(yen(0), "¥0");
         assert_eq!(percent(224_100.0 / 256_400.0), "87.4 %");
     }
 }

@@ -31,7 +31,16 @@ impl Ranking {
     /// of all rows. The kept processes must include every one the rule can select (all rows
     /// at or above the selection floor), which is what the reader keeps.
     pub fn with_total(hours: &[f64], rule: &ParetoRule, total_hours: f64) -> Ranking {
-        let order = rank(hours);
+        Ranking::from_order(rank(hours), hours, rule, total_hours)
+    }
+
+    /// Applies `rule` to an existing ranking `order` of `hours`: cumulative sums and selection.
+    pub fn from_order(
+        order: Vec<usize>,
+        hours: &[f64],
+        rule: &ParetoRule,
+        total_hours: f64,
+    ) -> Ranking {
         let mut sum = Sum::default();
         let cumulative_hours: Vec<f64> = order
             .iter()

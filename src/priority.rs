@@ -6,10 +6,11 @@
 //! figures behind it; its stable code and its sentence are derived from it when written, so
 //! deciding for a million processes formats no text.
 
-use crate::format::{hours, percent, yen};
+use crate::format::{Yen, hours, percent};
 use crate::model::{Blocker, Priority, Process, Status};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// Stable reason codes, as written in JSON and CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -91,29 +92,39 @@ impl Reason {
 
     /// The sentence a committee reads.
     pub fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The sentence, written straight into the output: no intermediate strings for the common
+/// reasons, which a national inventory writes hundreds of thousands of times.
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Reason::BelowThreshold { hours: h, rank, selection } => below_threshold(h, rank, &selection),
+            Reason::BelowThreshold { hours, rank, selection } => below_threshold(f, hours, rank, &selection),
             Reason::AlreadyAddressed(status) => {
-                format!("{}: no new tool is needed now (status {}).", cap(status.phrase()), status.key())
+                write!(f, "{}: no new tool is needed now (status {}).", cap(status.phrase()), status.key())
             }
-            Reason::NotFeasible => "Judged not feasible with current tools (feasible = no).".into(),
+            Reason::NotFeasible => f.write_str("Judged not feasible with current tools (feasible = no)."),
             Reason::QualitativeOnly => {
-                "Only a qualitative effect can be stated: study other cities' results and measure first.".into()
+                f.write_str("Only a qualitative effect can be stated: study other cities' results and measure first.")
             }
-            Reason::NoEstimate => "No estimate of hours saved and no reduction rate for its class: \
-                                   classify it or give an estimate."
-                .into(),
-            Reason::Blocker(b) => format!("{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
-            Reason::PaybackWithin { year, within, horizon, npv } => {
-                format!("Pays back in year {year}, within {within} years; NPV {} over {horizon} years.", yen(npv))
-            }
-            Reason::LatePayback { year, within, npv } => format!(
-                "Pays back only in year {year}, later than year {within}; NPV {}: consider bundling or joint procurement.",
-                yen(npv)
+            Reason::NoEstimate => f.write_str(
+                "No estimate of hours saved and no reduction rate for its class: classify it or give an estimate.",
             ),
-            Reason::NoPayback { horizon, npv } => format!(
+            Reason::Blocker(b) => write!(f, "{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
+            Reason::PaybackWithin { year, within, horizon, npv } => {
+                write!(f, "Pays back in year {year}, within {within} years; NPV {} over {horizon} years.", Yen(npv))
+            }
+            Reason::LatePayback { year, within, npv } => write!(
+                f,
+                "Pays back only in year {year}, later than year {within}; NPV {}: consider bundling or joint procurement.",
+                Yen(npv)
+            ),
+            Reason::NoPayback { horizon, npv } => write!(
+                f,
                 "Does not pay back within {horizon} years; NPV {}: consider bundling with other processes or joint procurement.",
-                yen(npv)
+                Yen(npv)
             ),
         }
     }
@@ -160,23 +171,26 @@ pub fn process_exclusion(
     None
 }
 
-fn below_threshold(h: f64, rank: usize, ctx: &SelectionContext) -> String {
-    let mut rule = Vec::new();
+fn below_threshold(
+    f: &mut fmt::Formatter<'_>,
+    h: f64,
+    rank: usize,
+    ctx: &SelectionContext,
+) -> fmt::Result {
+    write!(f, "{} h a year, rank {rank}: ", hours(h))?;
     if let Some(min) = ctx.min_hours {
-        rule.push(format!("below the {} h threshold", hours(min)));
+        write!(f, "below the {} h threshold", hours(min))?;
     }
     if let Some(cover) = ctx.cover {
-        rule.push(format!(
-            "outside the top {} processes holding {}",
+        let and = if ctx.min_hours.is_some() { " and " } else { "" };
+        write!(
+            f,
+            "{and}outside the top {} processes holding {}",
             ctx.selected_count,
             percent(cover)
-        ));
+        )?;
     }
-    format!(
-        "{} h a year, rank {rank}: {}.",
-        hours(h),
-        rule.join(" and ")
-    )
+    f.write_str(".")
 }
 
 /// What is known about a project's effect.

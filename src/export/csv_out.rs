@@ -5,7 +5,6 @@
 //! held in memory at a time.
 
 use crate::analysis::{Analysis, ProcessOutcome};
-use crate::classify::Basis;
 use crate::model::WorkClass;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -54,30 +53,32 @@ fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::with_capacity(rows.len() * 320));
-    let mut numbers = [
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ];
+    // Reused for every row: numbers and the texts made of several parts.
+    let mut buf: [String; 8] = Default::default();
     for o in rows {
         let p = &o.input;
-        let [rank, hours, share, reduction, line] = &mut numbers;
-        for (buf, value) in [(&mut *rank, o.rank as f64), (&mut *line, p.line as f64)] {
-            buf.clear();
-            let _ = write!(buf, "{value}");
-        }
-        hours.clear();
-        let _ = write!(hours, "{}", p.annual_hours);
-        share.clear();
-        let _ = write!(share, "{}", o.cumulative_share);
+        let [rank, hours, share, reduction, line, rule, codes, texts] = &mut buf;
+        buf_write(rank, format_args!("{}", o.rank));
+        buf_write(hours, format_args!("{}", p.annual_hours));
+        buf_write(share, format_args!("{}", o.cumulative_share));
+        buf_write(line, format_args!("{}", p.line));
         reduction.clear();
         if let Some(h) = o.reduction_hours {
             let _ = write!(reduction, "{h}");
         }
-        let codes: Vec<&str> = o.reasons.iter().map(|r| r.code().key()).collect();
-        let texts: Vec<String> = o.reasons.iter().map(|r| r.message()).collect();
+        rule.clear();
+        if let Some(basis) = &o.class_rule {
+            let _ = write!(rule, "{basis}");
+        }
+        codes.clear();
+        texts.clear();
+        for (i, r) in o.reasons.iter().enumerate() {
+            let sep = if i > 0 { [";", " "] } else { ["", ""] };
+            codes.push_str(sep[0]);
+            codes.push_str(r.code().key());
+            texts.push_str(sep[1]);
+            let _ = write!(texts, "{r}");
+        }
         w.write_record([
             p.id(),
             rank,
@@ -89,14 +90,19 @@ fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
             share,
             if o.selected { "true" } else { "false" },
             o.class.map_or("", WorkClass::key),
-            &o.class_rule.as_ref().map_or(String::new(), Basis::describe),
+            rule,
             reduction,
             o.project.as_deref().unwrap_or(""),
             o.priority.key(),
-            &codes.join(";"),
-            &texts.join(" "),
+            codes,
+            texts,
             line,
         ])?;
     }
     w.into_inner().map_err(|e| e.into_error())
+}
+
+fn buf_write(buf: &mut String, args: std::fmt::Arguments<'_>) {
+    buf.clear();
+    let _ = buf.write_fmt(args);
 }
