@@ -278,6 +278,27 @@ impl Texts {
         }
     }
 
+    /// The texts from UTF-8 bytes in the order of [`Text`], validated once as a whole (an
+    /// invalid sequence, which a validated input cannot hold, is replaced).
+    pub fn from_bytes(parts: [&[u8]; 9]) -> Texts {
+        let mut joined = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0u32; 9];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            joined.extend_from_slice(part);
+            *end = u32::try_from(joined.len()).unwrap_or(u32::MAX);
+        }
+        match String::from_utf8(joined) {
+            Ok(text) => Texts {
+                joined: text.into_boxed_str(),
+                ends,
+            },
+            Err(_) => {
+                let parts = parts.map(|p| String::from_utf8_lossy(p).into_owned());
+                Texts::new(parts.each_ref().map(String::as_str))
+            }
+        }
+    }
+
     pub fn get(&self, which: Text) -> &str {
         let k = which as usize;
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };

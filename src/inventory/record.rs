@@ -194,16 +194,16 @@ pub fn parse<'r, F: Fields>(
         return None;
     }
     let process = keep(annual_hours, id).then(|| Process {
-        texts: Texts::new([
-            std::str::from_utf8(id).unwrap_or_default(),
-            cells.text(Field::Bureau),
-            cells.text(Field::Division),
-            cells.text(Field::Department),
-            cells.text(Field::Section),
-            cells.text(Field::Affair),
-            cells.text(Field::Task),
-            cells.text(Field::Process),
-            cells.text(Field::Description),
+        texts: Texts::from_bytes([
+            id,
+            cells.bytes(Field::Bureau),
+            cells.bytes(Field::Division),
+            department,
+            cells.bytes(Field::Section),
+            cells.bytes(Field::Affair),
+            task,
+            cells.bytes(Field::Process),
+            cells.bytes(Field::Description),
         ]),
         line,
         row: 0,
