@@ -58,6 +58,36 @@ pub fn parse_non_negative(cell: &str) -> Result<f64, NumberError> {
     Ok(value)
 }
 
+/// Reads `1234` or `1234.5` straight from bytes: ASCII digits with at most one point and at
+/// most 15 digits in all; `None` for anything else, which [`parse_non_negative`] then reads.
+///
+/// Exact: the integer of all the digits is below 2^53 and 10^k for k <= 15 is exactly
+/// representable, so the one division is correctly rounded (Clinger's fast path), the same
+/// value the standard parser gives.
+pub fn parse_plain(bytes: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut point = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if digits < 15 => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let decimals = point.map_or(0, |p| bytes.len() - p - 1);
+    Some(mantissa as f64 / POW10[decimals])
+}
+
 /// Maps full-width digits, signs, separators and spaces to ASCII and trims.
 fn normalize(cell: &str) -> String {
     cell.chars()
@@ -125,6 +155,48 @@ mod tests {
         assert_eq!(parse_non_negative("0"), Ok(0.0));
         assert_eq!(parse_non_negative("-0"), Ok(0.0));
         assert_eq!(parse_non_negative(".5"), Ok(0.5));
+    }
+
+    #[test]
+    fn the_plain_fast_path_agrees_with_the_standard_parser() {
+        for text in [
+            "0",
+            "7",
+            "1234.5",
+            "0.1",
+            "948.5",
+            "64562",
+            "12345678901234.5",
+            "0.00000000000001",
+            "5.",
+            ".5",
+        ] {
+            assert_eq!(
+                parse_plain(text.as_bytes()),
+                text.parse::<f64>().ok(),
+                "{text}"
+            );
+        }
+        for text in [
+            "",
+            ".",
+            "1.2.3",
+            "1,000",
+            "1e5",
+            "-1",
+            "1234567890123456",
+            " 1",
+        ] {
+            assert_eq!(parse_plain(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_decimals_read_exactly(int in 0u64..10_000_000_000, frac in 0u32..10_000, places in 0usize..5) {
+            let text = if places == 0 { int.to_string() } else { format!("{int}.{:0places$}", frac % 10u32.pow(places as u32)) };
+            proptest::prop_assert_eq!(parse_plain(text.as_bytes()), text.parse::<f64>().ok());
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::columns::{ColumnMap, Field};
 use crate::error::{Problem, Problems};
 use crate::model::{Blocker, Process, Reduction, Status, Texts, WorkClass};
-use crate::number::{NumberError, parse_non_negative};
+use crate::number::{NumberError, parse_non_negative, parse_plain};
 
 /// Largest annual hours accepted for one process: about 114,000 staff-years, far beyond any
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
@@ -240,6 +240,9 @@ fn parse_yes_no(text: &str) -> Option<bool> {
 }
 
 fn hours<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
+    if let Some(h) = parse_plain(cells.bytes(Field::AnnualHours)).filter(|&h| h <= MAX_HOURS) {
+        return Some(h); // the common case, read without decoding text
+    }
     let text = cells.text(Field::AnnualHours);
     match parse_non_negative(text) {
         Ok(h) if h > MAX_HOURS => {

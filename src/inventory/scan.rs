@@ -168,14 +168,23 @@ fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut records = Records::new(plan, out);
-    let quotes = memchr::memchr(b'"', bytes).is_some();
+    // Where the block's quotes are, found once: a record with none is read in place.
+    let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
+    let mut next_quote = 0;
     loop {
         let offset = reader.position();
         match reader.read_byte_record() {
-            Ok(Some(rec)) if quotes && memchr::memchr(b'"', rec.as_slice()).is_some() => {
-                records.add(&rec.to_byte_record(), offset)
+            Ok(Some(rec)) => {
+                let (start, end) = (offset as usize, offset as usize + rec.as_slice().len());
+                while quotes.get(next_quote).is_some_and(|&q| q < start) {
+                    next_quote += 1;
+                }
+                if quotes.get(next_quote).is_some_and(|&q| q < end) {
+                    records.add(&rec.to_byte_record(), offset);
+                } else {
+                    records.add(&Unquoted(&rec), offset);
+                }
             }
-            Ok(Some(rec)) => records.add(&Unquoted(&rec), offset),
             Ok(None) => break,
             Err(_) => {
                 records.abandon();
