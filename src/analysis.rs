@@ -12,11 +12,12 @@ use crate::inventory::Inventory;
 use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::priority::{self, Reason, SelectionContext};
-use crate::projects::{self, ProjectOutcome};
+use crate::projects::{ProjectOutcome, Projects};
 use crate::scenario::Scenario;
-use crate::summary::{self, Counts, Summary};
+use crate::summary::{self, Counts, Summary, Tally};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The outcome for one process: the inventory row and what was decided about it.
@@ -135,51 +136,288 @@ pub fn analyze_listing(
     rules: &RuleTable,
     listing: Listing,
 ) -> Result<Analysis> {
-    let Inventory {
-        source,
-        encoding,
-        processes,
-        rows,
-        total_hours,
-        departments,
-        tasks,
-        skipped_empty,
-        mut warnings,
-    } = inventory;
-    let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
-    let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
-    drop(hours);
-    let mut outcomes = first_outcomes(processes, &ranking, scenario, rules);
-    let groups = projects::group(&outcomes, scenario, &source, &mut warnings)?;
-    let projects = projects::evaluate_all(&groups, &outcomes, scenario)?;
-    for (group, project) in groups.iter().zip(&projects) {
-        for &k in &group.members {
-            let o = &mut outcomes[k];
-            o.project = Some(project.name.clone());
-            o.priority = project.priority;
-            o.reasons = project.reasons.clone();
+    Ranked::new(inventory, scenario, rules)?.analysis(listing)
+}
+
+/// Ranks in one unit of parallel work; fixed, so results do not depend on the thread count.
+pub const CHUNK: usize = 8192;
+
+/// An inventory ranked and selected, with the scenario's bundles decided. From here on every
+/// process is decided on its own, so a listing can be computed chunk by chunk, in parallel,
+/// and either collected ([`Ranked::analysis`]) or written as it goes ([`Ranked::stream`]).
+pub struct Ranked<'a> {
+    pub source: String,
+    pub encoding: String,
+    pub warnings: Vec<String>,
+    /// The kept processes, in rank order.
+    processes: Vec<Process>,
+    decider: Decider<'a>,
+}
+
+/// What deciding one process needs; shared by every chunk.
+struct Decider<'a> {
+    counts: Counts,
+    first: FirstStage<'a>,
+    projects: Projects<'a>,
+}
+
+/// What the process-level part of a decision needs: rank, selection, class, rules 1-3.
+struct FirstStage<'a> {
+    ranking: Ranking,
+    scenario: &'a Scenario,
+    rules: &'a RuleTable,
+    ctx: SelectionContext,
+    /// The empty reasons of a process its project has not decided yet, shared.
+    undecided: Arc<[Reason]>,
+}
+
+/// The decided outcomes of consecutive ranks, the default projects among them (with the rank
+/// of their process), and what they add to the summary.
+pub struct Decided {
+    pub outcomes: Vec<ProcessOutcome>,
+    pub projects: Vec<(usize, ProjectOutcome)>,
+    pub tally: Tally,
+}
+
+impl<'a> Ranked<'a> {
+    /// Ranks and selects the inventory and decides the scenario's bundles.
+    pub fn new(inventory: Inventory, scenario: &'a Scenario, rules: &'a RuleTable) -> Result<Self> {
+        let Inventory {
+            source,
+            encoding,
+            processes,
+            rows,
+            total_hours,
+            departments,
+            tasks,
+            skipped_empty,
+            mut warnings,
+        } = inventory;
+        let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
+        let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
+        drop(hours);
+        let processes = in_rank_order(processes, &ranking.order);
+        let ctx = SelectionContext {
+            min_hours: scenario.pareto.min_hours,
+            cover: scenario.pareto.cover,
+            selected_count: ranking.selected,
+        };
+        let first = FirstStage {
+            ranking,
+            scenario,
+            rules,
+            ctx,
+            undecided: Arc::new([]),
+        };
+        let by_id: HashMap<&str, usize> = match scenario.projects.is_empty() {
+            true => HashMap::new(),
+            false => (processes.iter().enumerate())
+                .map(|(k, p)| (p.id(), k))
+                .collect(),
+        };
+        let find = |id: &str| {
+            let k = *by_id.get(id)?;
+            Some((k, first.outcome(k, processes[k].clone())))
+        };
+        let projects = Projects::new(scenario, &source, find, &mut warnings)?;
+        drop(by_id);
+        let decider = Decider {
+            counts: Counts {
+                rows,
+                departments,
+                tasks,
+                skipped_empty,
+            },
+            first,
+            projects,
+        };
+        Ok(Ranked {
+            source,
+            encoding: encoding.name().to_string(),
+            warnings,
+            processes,
+            decider,
+        })
+    }
+
+    /// How many ranks `listing` lists.
+    pub fn listed(&self, listing: Listing) -> usize {
+        match listing {
+            Listing::All => self.processes.len(),
+            Listing::Selected => self.decider.first.ranking.selected,
         }
     }
-    let counts = Counts {
-        rows,
-        departments,
-        tasks,
-        skipped_empty,
-    };
-    let summary = summary::summarize(&counts, &outcomes, &ranking);
-    if listing == Listing::Selected {
-        outcomes.truncate(ranking.selected);
+
+    /// The whole result in memory.
+    pub fn analysis(self, listing: Listing) -> Result<Analysis> {
+        let n = self.listed(listing);
+        let Ranked {
+            source,
+            encoding,
+            warnings,
+            mut processes,
+            decider,
+        } = self;
+        processes.truncate(n);
+        let parts: Vec<Result<Decided>> = processes
+            .into_par_iter()
+            .chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| decider.decide(c * CHUNK, chunk, true))
+            .collect();
+        let mut outcomes = Vec::with_capacity(n);
+        let mut projects: Vec<(usize, ProjectOutcome)> = Vec::new();
+        let mut tally = Tally::default();
+        for part in parts {
+            let part = part?;
+            outcomes.extend(part.outcomes);
+            projects.extend(part.projects);
+            tally.merge(&part.tally);
+        }
+        let bundles = decider.projects.bundles.iter();
+        projects.extend(bundles.map(|b| (b.members[0], b.outcome.clone())));
+        projects.sort_by_key(|(k, _)| *k);
+        Ok(Analysis {
+            engine: engine(),
+            inventory: source,
+            encoding,
+            scenario: echo(decider.first.scenario),
+            summary: decider.summary(&tally),
+            processes: outcomes,
+            projects: projects.into_iter().map(|(_, p)| p).collect(),
+            warnings,
+        })
     }
-    Ok(Analysis {
-        engine: format!("triage {}", env!("CARGO_PKG_VERSION")),
-        inventory: source,
-        encoding: encoding.name().to_string(),
-        scenario: echo(scenario),
-        summary,
-        processes: outcomes,
-        projects,
-        warnings,
-    })
+
+    /// Decides `listing`'s processes window by window, in rank order: each chunk of a window
+    /// is decided and turned into a `T` by `each` in parallel, and the window's `T`s are then
+    /// handed to `write` in rank order. At most `window` ranks' outcomes exist at once.
+    /// Returns the summary.
+    pub fn stream<T: Send>(
+        self,
+        listing: Listing,
+        window: usize,
+        each: impl Fn(&Decided) -> T + Sync,
+        mut write: impl FnMut(T) -> Result<()>,
+    ) -> Result<Summary> {
+        let n = self.listed(listing);
+        let window = window.max(CHUNK) / CHUNK * CHUNK;
+        let decider = &self.decider;
+        let mut tally = Tally::default();
+        let mut ranks = self.processes.into_iter().take(n);
+        let mut first = 0;
+        loop {
+            let processes: Vec<Process> = ranks.by_ref().take(window).collect();
+            if processes.is_empty() {
+                break;
+            }
+            let len = processes.len();
+            let parts: Vec<Result<(Tally, T)>> = processes
+                .into_par_iter()
+                .chunks(CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let decided = decider.decide(first + c * CHUNK, chunk, false)?;
+                    let made = each(&decided);
+                    Ok((decided.tally, made))
+                })
+                .collect();
+            for part in parts {
+                let (part, made) = part?;
+                tally.merge(&part);
+                write(made)?;
+            }
+            first += len;
+        }
+        Ok(decider.summary(&tally))
+    }
+}
+
+/// The processes moved into rank order.
+fn in_rank_order(processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
+    let mut slots: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+impl Decider<'_> {
+    /// Decides the processes of ranks `first..first + chunk.len()`; with `projects`, also
+    /// returns their default projects' records.
+    fn decide(&self, first: usize, chunk: Vec<Process>, projects: bool) -> Result<Decided> {
+        let mut decided = Decided {
+            outcomes: Vec::with_capacity(chunk.len()),
+            projects: Vec::new(),
+            tally: Tally::default(),
+        };
+        for (k, p) in (first..).zip(chunk) {
+            let mut o = self.first.outcome(k, p);
+            match self.projects.bundle_of(k) {
+                Some(Some(bundle)) => inherit(&mut o, &bundle.outcome),
+                Some(None) => {}
+                None if o.priority == Priority::Excluded => {}
+                None if projects => {
+                    let project = self.projects.default_project(&o)?;
+                    inherit(&mut o, &project);
+                    decided.projects.push((k, project));
+                }
+                None => {
+                    let d = self.projects.default_decision(&o)?;
+                    (o.project, o.priority, o.reasons) = (Some(d.name), d.priority, d.reasons);
+                }
+            }
+            decided.tally.add(&o);
+            decided.outcomes.push(o);
+        }
+        Ok(decided)
+    }
+
+    fn summary(&self, tally: &Tally) -> Summary {
+        summary::summarize(&self.counts, tally, &self.first.ranking)
+    }
+}
+
+impl FirstStage<'_> {
+    /// The outcome at rank position `k` with rank, share, class and the process-level
+    /// exclusions (rules 1-3); processes not excluded are left `Priority::Medium` with no
+    /// reasons until their project decides.
+    fn outcome(&self, k: usize, p: Process) -> ProcessOutcome {
+        let selected = k < self.ranking.selected;
+        let classified = selected.then(|| self.rules.classify(&p));
+        let exclusion = priority::process_exclusion(&p, selected, k + 1, &self.ctx);
+        let class = classified.as_ref().map(|(c, _)| *c);
+        let rate = |c| self.scenario.class(c).reduction_rate;
+        let reduction_hours = class.and_then(|c| own_reduction(&p, rate(c)));
+        ProcessOutcome {
+            input: p,
+            input_index: self.ranking.order[k],
+            rank: k + 1,
+            cumulative_share: self.ranking.cumulative_share(k + 1),
+            selected,
+            class,
+            class_rule: classified.map(|(_, basis)| basis),
+            reduction_hours,
+            project: None,
+            priority: if exclusion.is_some() {
+                Priority::Excluded
+            } else {
+                Priority::Medium
+            },
+            reasons: match exclusion {
+                Some(reason) => Arc::new([reason]),
+                None => self.undecided.clone(),
+            },
+        }
+    }
+}
+
+/// A process takes its project's name and decision.
+fn inherit(o: &mut ProcessOutcome, project: &ProjectOutcome) {
+    o.project = Some(project.name.clone());
+    o.priority = project.priority;
+    o.reasons = project.reasons.clone();
+}
+
+fn engine() -> String {
+    format!("triage {}", env!("CARGO_PKG_VERSION"))
 }
 
 fn echo(s: &Scenario) -> ScenarioEcho {
@@ -192,66 +430,6 @@ fn echo(s: &Scenario) -> ScenarioEcho {
         discount_rate: s.discount_rate,
         min_hours: s.pareto.min_hours,
         cover: s.pareto.cover,
-    }
-}
-
-/// Outcomes in rank order with rank, share, class and the process-level exclusions (rules 1-3).
-/// Processes not excluded are left `Priority::Medium` with no reasons until their project decides.
-fn first_outcomes(
-    processes: Vec<Process>,
-    ranking: &Ranking,
-    scenario: &Scenario,
-    rules: &RuleTable,
-) -> Vec<ProcessOutcome> {
-    let mut slots: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
-    let ranked: Vec<(usize, Process)> = ranking
-        .order
-        .iter()
-        .filter_map(|&i| slots[i].take().map(|p| (i, p)))
-        .collect();
-    drop(slots);
-    let ctx = SelectionContext {
-        min_hours: scenario.pareto.min_hours,
-        cover: scenario.pareto.cover,
-        selected_count: ranking.selected,
-    };
-    ranked
-        .into_par_iter()
-        .enumerate()
-        .map(|(k, (i, p))| first_outcome(k, i, p, ranking, scenario, rules, &ctx))
-        .collect()
-}
-
-fn first_outcome(
-    k: usize,
-    input_index: usize,
-    p: Process,
-    ranking: &Ranking,
-    scenario: &Scenario,
-    rules: &RuleTable,
-    ctx: &SelectionContext,
-) -> ProcessOutcome {
-    let selected = k < ranking.selected;
-    let classified = selected.then(|| rules.classify(&p));
-    let exclusion = priority::process_exclusion(&p, selected, k + 1, ctx);
-    let class = classified.as_ref().map(|(c, _)| *c);
-    let reduction_hours = class.and_then(|c| own_reduction(&p, scenario.class(c).reduction_rate));
-    ProcessOutcome {
-        input: p,
-        input_index,
-        rank: k + 1,
-        cumulative_share: ranking.cumulative_share(k + 1),
-        selected,
-        class,
-        class_rule: classified.map(|(_, basis)| basis),
-        reduction_hours,
-        project: None,
-        priority: if exclusion.is_some() {
-            Priority::Excluded
-        } else {
-            Priority::Medium
-        },
-        reasons: exclusion.into_iter().collect(),
     }
 }
 

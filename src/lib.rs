@@ -23,7 +23,7 @@ pub mod projects;
 pub mod scenario;
 pub mod summary;
 
-pub use analysis::{Analysis, Listing, analyze, analyze_listing};
+pub use analysis::{Analysis, Listing, Ranked, analyze, analyze_listing};
 pub use error::{Error, Result};
 
 use classify::RuleTable;
@@ -52,13 +52,13 @@ pub struct RunConfig {
     pub block_size: usize,
 }
 
-/// Reads the inputs, analyses, and writes the report. Warnings go to `warn`; `progress` is
-/// told the bytes of the inventory as they are read.
+/// Reads the inputs, analyses, and writes the report; returns the run's summary. Warnings go
+/// to `warn`; `progress` is told the bytes of the inventory as they are read.
 pub fn run(
     config: &RunConfig,
     warn: &mut dyn FnMut(&str),
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Analysis> {
+) -> Result<summary::Summary> {
     let mut scenario = match &config.scenario {
         Some(path) => Scenario::read_path(path)?,
         None => Scenario::builtin(),
@@ -81,14 +81,39 @@ pub fn run(
         ..Default::default()
     };
     let inventory = inventory::read_path(&config.inventory, &options)?;
-    let analysis = analyze_listing(inventory, &scenario, &rules, config.listing)?;
-    for w in &analysis.warnings {
+    let ranked = Ranked::new(inventory, &scenario, &rules)?;
+    for w in &ranked.warnings {
         warn(w);
     }
-    export::write_to(config.output.as_deref(), |out| {
-        export::render(&analysis, config.format, out)
-    })?;
-    Ok(analysis)
+    let path = config.output.as_deref();
+    if config.format == Format::Csv {
+        // A listing needs no process after it has been written: decide and write as it goes.
+        let mut summary = None;
+        let written = export::write_to(path, |out| {
+            let streamed = export::stream_csv(ranked, config.listing, out)?;
+            let failed = streamed.is_err();
+            summary = Some(streamed);
+            match failed {
+                true => Err(std::io::Error::other("the analysis failed")),
+                false => Ok(()),
+            }
+        });
+        return match (summary, written) {
+            (Some(Err(e)), _) | (_, Err(e)) => Err(e),
+            (Some(Ok(summary)), Ok(())) => Ok(summary),
+            (None, Ok(())) => Err(Error::Output {
+                path: path.unwrap_or("-").into(),
+                source: std::io::Error::other("nothing was written"),
+            }),
+        };
+    }
+    let analysis = ranked.analysis(config.listing)?;
+    export::write_to(path, |out| export::render(&analysis, config.format, out))?;
+    let summary = analysis.summary.clone();
+    // The report is written; freeing a national inventory's hundreds of thousands of
+    // records one by one would only delay the exit.
+    std::mem::forget(analysis);
+    Ok(summary)
 }
 
 /// What the reader must keep for a listing: everything, or the rows the Pareto rule can select

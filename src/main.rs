@@ -31,12 +31,7 @@ fn main() -> ExitCode {
             let result = pool.install(|| triage::run(&config, &mut warn, &|n| bar.inc(n)));
             bar.finish_and_clear();
             match result {
-                // The report is written; freeing a national inventory's hundreds of thousands
-                // of records one by one would only delay the exit the system does at once.
-                Ok(analysis) => {
-                    std::mem::forget(analysis);
-                    ExitCode::SUCCESS
-                }
+                Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("triage: error: {e:#}");
                     ExitCode::from(e.exit_code())

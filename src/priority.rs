@@ -11,6 +11,7 @@ use crate::model::{Blocker, Priority, Process, Status};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
 /// Stable reason codes, as written in JSON and CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -216,22 +217,25 @@ pub struct ProjectFacts {
 }
 
 /// Rules 4-7: a project's priority and its reasons, the deciding reason first.
-pub fn project_priority(f: &ProjectFacts) -> (Priority, Vec<Reason>) {
+pub fn project_priority(f: &ProjectFacts) -> (Priority, Arc<[Reason]>) {
     match f.effect {
-        Effect::QualitativeOnly => return (Priority::Low, vec![Reason::QualitativeOnly]),
-        Effect::NoEstimate => return (Priority::Low, vec![Reason::NoEstimate]),
+        Effect::QualitativeOnly => return (Priority::Low, Arc::new([Reason::QualitativeOnly])),
+        Effect::NoEstimate => return (Priority::Low, Arc::new([Reason::NoEstimate])),
         Effect::Hours(_) => {}
     }
     let payback = payback_reason(f);
     if let Some(blocker) = f.blocker {
-        return (Priority::Medium, vec![Reason::Blocker(blocker), payback]);
+        return (
+            Priority::Medium,
+            Arc::new([Reason::Blocker(blocker), payback]),
+        );
     }
     let priority = if payback.code() == ReasonCode::PaybackWithin {
         Priority::High
     } else {
         Priority::Medium
     };
-    (priority, vec![payback])
+    (priority, Arc::new([payback]))
 }
 
 fn payback_reason(f: &ProjectFacts) -> Reason {

@@ -2,16 +2,15 @@
 //!
 //! Scenario bundles come first; every other selected, not excluded process is its own project
 //! with its class's default costs. Each project is projected (MODEL.md section 5) and decided
-//! (rules 4-7); its processes inherit the decision. Projects are independent, so they are
-//! evaluated in parallel and collected in order.
+//! (rules 4-7); its processes inherit the decision. Bundles are decided before anything else,
+//! so every default project can then be decided alone, in parallel, as its process is.
 
 use crate::analysis::ProcessOutcome;
 use crate::error::{Error, Result};
-use crate::model::{Blocker, Priority, Reduction, WorkClass};
+use crate::model::{Priority, Reduction, WorkClass};
 use crate::priority::{self, Effect, ProjectFacts, Reason};
 use crate::projection::{self, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
-use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -86,97 +85,143 @@ impl Serialize for ProjectOutcome {
     }
 }
 
-/// A project before projection: its members as indices into the rank-ordered outcomes.
-pub struct Group<'a> {
-    pub name: Arc<str>,
-    spec: Option<&'a ProjectSpec>,
+/// A scenario bundle, decided before any other project: its outcome and its members' ranks
+/// (0-based positions in the ranking).
+pub struct Bundle {
+    pub outcome: ProjectOutcome,
     pub members: Vec<usize>,
 }
 
-/// Scenario bundles first, then one default project per remaining eligible process, in the
-/// rank order of their first process. A bundled process that rules 1-3 exclude is left out
-/// with a warning.
-pub fn group<'a>(
-    outcomes: &[ProcessOutcome],
+/// How every process's project is found and decided.
+///
+/// Scenario bundles are decided once, up front, from their members' first outcomes; every
+/// other selected, not excluded process is its own default project and can be decided on its
+/// own, in any order, which is what lets a listing be computed and written chunk by chunk.
+pub struct Projects<'a> {
     scenario: &'a Scenario,
-    source: &str,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Group<'a>>> {
-    let mut taken = vec![false; outcomes.len()];
-    let mut groups = bundles(outcomes, scenario, source, &mut taken, warnings)?;
-    let scenario_names: HashSet<Arc<str>> = groups.iter().map(|g| g.name.clone()).collect();
-    let defaults: Vec<Group> = outcomes
-        .par_iter()
-        .enumerate()
-        .filter(|&(k, o)| !taken[k] && o.priority != Priority::Excluded)
-        .map(|(k, o)| {
-            let name = format!("{} {}", o.input.id(), o.input.process());
-            let name = unique_name(name, &scenario_names);
-            Group {
-                name,
-                spec: None,
-                members: vec![k],
-            }
-        })
-        .collect();
-    groups.extend(defaults);
-    groups.par_sort_by_key(|g| g.members[0]);
-    Ok(groups)
+    defaults: DefaultCosts,
+    /// Names taken by scenario projects, which default projects must not reuse.
+    names: HashSet<Arc<str>>,
+    pub bundles: Vec<Bundle>,
+    /// Rank position -> index into `bundles`.
+    bundle_of: HashMap<usize, usize>,
 }
 
-fn bundles<'a>(
-    outcomes: &[ProcessOutcome],
-    scenario: &'a Scenario,
-    source: &str,
-    taken: &mut [bool],
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Group<'a>>> {
-    if scenario.projects.is_empty() {
-        return Ok(Vec::new());
-    }
-    let by_id: HashMap<&str, usize> = outcomes
-        .iter()
-        .enumerate()
-        .map(|(k, o)| (o.input.id(), k))
-        .collect();
-    let mut groups = Vec::new();
-    for (n, spec) in scenario.projects.iter().enumerate() {
-        let mut members = Vec::new();
-        for id in spec.processes.iter().map(|id| id.as_string()) {
-            let Some(&k) = by_id.get(id.as_str()) else {
-                let message =
-                    format!("projects[{n}].processes: no process with id \"{id}\" in {source}");
-                return Err(Error::Scenario {
-                    path: scenario.source.clone(),
-                    message,
-                });
-            };
-            taken[k] = true;
-            if outcomes[k].priority == Priority::Excluded {
-                let why = outcomes[k].reasons.first().map_or("", |r| r.code().key());
+impl<'a> Projects<'a> {
+    /// Decides the scenario's bundles. `find(id)` gives the rank position and first outcome
+    /// of the process with that id. A bundled process that rules 1-3 exclude is left out with
+    /// a warning.
+    pub fn new(
+        scenario: &'a Scenario,
+        source: &str,
+        find: impl Fn(&str) -> Option<(usize, ProcessOutcome)>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Projects<'a>> {
+        let mut projects = Projects {
+            scenario,
+            defaults: DefaultCosts::new(scenario),
+            names: scenario
+                .projects
+                .iter()
+                .map(|s| Arc::from(s.name.as_str()))
+                .collect(),
+            bundles: Vec::new(),
+            bundle_of: HashMap::new(),
+        };
+        for (n, spec) in scenario.projects.iter().enumerate() {
+            let mut members = Vec::new();
+            for id in spec.processes.iter().map(|id| id.as_string()) {
+                let Some((k, first)) = find(&id) else {
+                    let message =
+                        format!("projects[{n}].processes: no process with id \"{id}\" in {source}");
+                    return Err(Error::Scenario {
+                        path: scenario.source.clone(),
+                        message,
+                    });
+                };
+                projects.bundle_of.insert(k, usize::MAX);
+                if first.priority == Priority::Excluded {
+                    let why = first.reasons.first().map_or("", |r| r.code().key());
+                    warnings.push(format!(
+                        "project \"{}\": process \"{id}\" is excluded ({why}) and left out of it",
+                        spec.name
+                    ));
+                } else {
+                    members.push((k, first));
+                }
+            }
+            if members.is_empty() {
                 warnings.push(format!(
-                    "project \"{}\": process \"{id}\" is excluded ({why}) and left out of it",
+                    "project \"{}\" has no eligible process and is not projected",
                     spec.name
                 ));
-            } else {
-                members.push(k);
+                continue;
             }
+            members.sort_unstable_by_key(|(k, _)| *k);
+            let outcomes: Vec<&ProcessOutcome> = members.iter().map(|(_, o)| o).collect();
+            let outcome = projects.evaluate(spec.name.as_str().into(), Some(spec), &outcomes)?;
+            let ranks: Vec<usize> = members.iter().map(|(k, _)| *k).collect();
+            for &k in &ranks {
+                projects.bundle_of.insert(k, projects.bundles.len());
+            }
+            projects.bundles.push(Bundle {
+                outcome,
+                members: ranks,
+            });
         }
-        if members.is_empty() {
-            warnings.push(format!(
-                "project \"{}\" has no eligible process and is not projected",
-                spec.name
-            ));
-            continue;
-        }
-        members.sort_unstable();
-        groups.push(Group {
-            name: spec.name.as_str().into(),
-            spec: Some(spec),
-            members,
-        });
+        Ok(projects)
     }
-    Ok(groups)
+
+    /// The bundle serving rank position `k`: `Some(None)` when `k` is named by a bundle but
+    /// left out of it, `None` when no bundle names it.
+    pub fn bundle_of(&self, k: usize) -> Option<Option<&Bundle>> {
+        self.bundle_of.get(&k).map(|&b| self.bundles.get(b))
+    }
+
+    /// The default project of a process no bundle names: the process alone, with its class's
+    /// default costs, named after its id and process (made unique against scenario names).
+    pub fn default_project(&self, o: &ProcessOutcome) -> Result<ProjectOutcome> {
+        self.evaluate(self.default_name(o), None, &[o])
+    }
+
+    /// The decision of a default project, without the project record: what a listing that is
+    /// written as it goes needs.
+    pub fn default_decision(&self, o: &ProcessOutcome) -> Result<Decision> {
+        let name = self.default_name(o);
+        let a = assess(&name, None, &[o], self.scenario, &self.defaults)?;
+        Ok(Decision {
+            name,
+            priority: a.priority,
+            reasons: a.reasons,
+        })
+    }
+
+    fn default_name(&self, o: &ProcessOutcome) -> Arc<str> {
+        let (id, process) = (o.input.id(), o.input.process());
+        if self.names.is_empty() {
+            let mut name = String::with_capacity(id.len() + 1 + process.len());
+            name.extend([id, " ", process]);
+            return Arc::from(name.as_str());
+        }
+        unique_name(format!("{id} {process}"), &self.names)
+    }
+
+    /// Projects and decides a project serving `members` (in rank order).
+    fn evaluate(
+        &self,
+        name: Arc<str>,
+        spec: Option<&ProjectSpec>,
+        members: &[&ProcessOutcome],
+    ) -> Result<ProjectOutcome> {
+        evaluate(name, spec, members, self.scenario, &self.defaults)
+    }
+}
+
+/// What a process takes from its project.
+pub struct Decision {
+    pub name: Arc<str>,
+    pub priority: Priority,
+    pub reasons: Arc<[Reason]>,
 }
 
 /// `name`, or `name (2)`, `name (3)`... if a scenario project already has it.
@@ -189,19 +234,6 @@ fn unique_name(name: String, taken: &HashSet<Arc<str>>) -> Arc<str> {
         .find(|n| !taken.contains(n.as_str()))
         .unwrap_or(name)
         .into()
-}
-
-/// Projects and decides every group, in parallel, in order.
-pub fn evaluate_all(
-    groups: &[Group],
-    outcomes: &[ProcessOutcome],
-    scenario: &Scenario,
-) -> Result<Vec<ProjectOutcome>> {
-    let defaults = DefaultCosts::new(scenario);
-    groups
-        .par_iter()
-        .map(|g| evaluate(g, outcomes, scenario, &defaults))
-        .collect()
 }
 
 /// The cost table of each class's default project, computed once and shared.
@@ -225,19 +257,62 @@ impl DefaultCosts {
 }
 
 fn evaluate(
-    g: &Group,
-    outcomes: &[ProcessOutcome],
+    name: Arc<str>,
+    spec: Option<&ProjectSpec>,
+    members: &[&ProcessOutcome],
     scenario: &Scenario,
     defaults: &DefaultCosts,
 ) -> Result<ProjectOutcome> {
-    let lead = &outcomes[g.members[0]];
-    let class = g
-        .spec
+    let a = assess(&name, spec, members, scenario, defaults)?;
+    let quantitative = matches!(a.effect, Effect::Hours(_));
+    Ok(ProjectOutcome {
+        name,
+        origin: if spec.is_some() {
+            ProjectOrigin::Scenario
+        } else {
+            ProjectOrigin::Default
+        },
+        processes: members.iter().map(|o| o.input.id().to_string()).collect(),
+        class: a.class,
+        reduction_hours: match a.effect {
+            Effect::Hours(h) => Some(h),
+            _ => None,
+        },
+        payback_year: a.payback_year,
+        npv: quantitative.then_some(a.npv),
+        priority: a.priority,
+        reasons: a.reasons,
+        plan: quantitative.then_some(a.plan),
+        economy: a.economy,
+    })
+}
+
+/// A project projected and decided.
+struct Assessment {
+    class: WorkClass,
+    effect: Effect,
+    plan: ProjectPlan,
+    economy: Economy,
+    payback_year: Option<u32>,
+    npv: i64,
+    priority: Priority,
+    reasons: Arc<[Reason]>,
+}
+
+/// Projects a project serving `members` (MODEL.md section 5) and decides it (rules 4-7).
+fn assess(
+    name: &str,
+    spec: Option<&ProjectSpec>,
+    members: &[&ProcessOutcome],
+    scenario: &Scenario,
+    defaults: &DefaultCosts,
+) -> Result<Assessment> {
+    let class = spec
         .and_then(|s| s.class)
-        .or(lead.class)
+        .or(members[0].class)
         .unwrap_or(WorkClass::Other);
-    let effect = effect(g, outcomes);
-    let plan = plan(g.spec, class, &effect, scenario, defaults);
+    let effect = effect(spec, members);
+    let plan = plan(spec, class, &effect, scenario, defaults);
     let economy = Economy {
         labor_cost_per_hour: scenario.labor_cost_per_hour,
         first_fiscal_year: scenario.first_fiscal_year,
@@ -246,8 +321,7 @@ fn evaluate(
     let projection = projection::outcome(&plan, &economy);
     if projection.saturated {
         let message = format!(
-            "project \"{}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
-            g.name,
+            "project \"{name}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
             i64::MAX
         );
         return Err(Error::Scenario {
@@ -257,66 +331,42 @@ fn evaluate(
     }
     let facts = ProjectFacts {
         effect,
-        blocker: blocker(g, outcomes),
+        blocker: members.iter().find_map(|o| o.input.blocker),
         payback_year: projection.payback_year,
         horizon_years: scenario.horizon_years,
         high_payback_within: scenario.high_payback_within,
         npv: projection.npv,
     };
     let (priority, reasons) = priority::project_priority(&facts);
-    let quantitative = matches!(effect, Effect::Hours(_));
-    Ok(ProjectOutcome {
-        name: g.name.clone(),
-        origin: if g.spec.is_some() {
-            ProjectOrigin::Scenario
-        } else {
-            ProjectOrigin::Default
-        },
-        processes: g
-            .members
-            .iter()
-            .map(|&k| outcomes[k].input.id().to_string())
-            .collect(),
+    Ok(Assessment {
         class,
-        reduction_hours: match effect {
-            Effect::Hours(h) => Some(h),
-            _ => None,
-        },
-        payback_year: projection.payback_year,
-        npv: quantitative.then_some(projection.npv),
-        priority,
-        reasons: reasons.into(),
-        plan: quantitative.then_some(plan),
+        effect,
+        plan,
         economy,
+        payback_year: projection.payback_year,
+        npv: projection.npv,
+        priority,
+        reasons,
     })
 }
 
 /// The project's effect: the scenario's figure, else the sum of its members' estimates.
-fn effect(g: &Group, outcomes: &[ProcessOutcome]) -> Effect {
-    if let Some(h) = g.spec.and_then(|s| s.reduction_hours) {
+fn effect(spec: Option<&ProjectSpec>, members: &[&ProcessOutcome]) -> Effect {
+    if let Some(h) = spec.and_then(|s| s.reduction_hours) {
         return Effect::Hours(h);
     }
-    let estimates: Vec<f64> = g
-        .members
-        .iter()
-        .filter_map(|&k| outcomes[k].reduction_hours)
-        .collect();
-    if !estimates.is_empty() {
-        return Effect::Hours(estimates.iter().sum());
+    let mut estimates = members.iter().filter_map(|o| o.reduction_hours).peekable();
+    if estimates.peek().is_some() {
+        return Effect::Hours(estimates.sum());
     }
-    let qualitative = g
-        .members
+    let qualitative = members
         .iter()
-        .any(|&k| outcomes[k].input.reduction == Reduction::QualitativeOnly);
+        .any(|o| o.input.reduction == Reduction::QualitativeOnly);
     if qualitative {
         Effect::QualitativeOnly
     } else {
         Effect::NoEstimate
     }
-}
-
-fn blocker(g: &Group, outcomes: &[ProcessOutcome]) -> Option<Blocker> {
-    g.members.iter().find_map(|&k| outcomes[k].input.blocker)
 }
 
 /// Costs and timing: the scenario project's own keys over its class's defaults.

@@ -26,6 +26,13 @@ impl ByPriority {
         }
     }
 
+    fn merge(&mut self, other: &ByPriority) {
+        self.high += other.high;
+        self.medium += other.medium;
+        self.low += other.low;
+        self.excluded += other.excluded;
+    }
+
     fn add(&mut self, p: Priority) {
         match p {
             Priority::High => self.high += 1,
@@ -73,31 +80,56 @@ pub struct Summary {
     pub skipped_empty_rows: usize,
 }
 
-/// Sums up the outcomes of a run.
-///
-/// Rows the reader did not keep lie below the selection floor: they are counted as excluded
-/// below threshold here, so the counts always add up to every row of the file.
-pub fn summarize(counts: &Counts, outcomes: &[ProcessOutcome], ranking: &Ranking) -> Summary {
-    let mut by_priority = ByPriority::default();
-    let mut excluded_by_reason = BTreeMap::new();
-    let mut class_sums: BTreeMap<WorkClass, (usize, Sum)> = BTreeMap::new();
-    for o in outcomes {
-        by_priority.add(o.priority);
+/// What decided processes add to the summary; tallies of parts merge in any order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    decided: usize,
+    by_priority: ByPriority,
+    excluded_by_reason: BTreeMap<ReasonCode, usize>,
+    classes: BTreeMap<WorkClass, (usize, Sum)>,
+}
+
+impl Tally {
+    pub fn add(&mut self, o: &ProcessOutcome) {
+        self.decided += 1;
+        self.by_priority.add(o.priority);
         if o.priority == Priority::Excluded
             && let Some(r) = o.reasons.first()
         {
-            *excluded_by_reason.entry(r.code()).or_insert(0) += 1;
+            *self.excluded_by_reason.entry(r.code()).or_insert(0) += 1;
         }
         if let Some(class) = o.class {
-            let (count, hours) = class_sums.entry(class).or_default();
+            let (count, hours) = self.classes.entry(class).or_default();
             *count += 1;
             hours.add(o.input.annual_hours);
         }
     }
+
+    pub fn merge(&mut self, other: &Tally) {
+        self.decided += other.decided;
+        self.by_priority.merge(&other.by_priority);
+        for (code, n) in &other.excluded_by_reason {
+            *self.excluded_by_reason.entry(*code).or_insert(0) += n;
+        }
+        for (class, (n, hours)) in &other.classes {
+            let (count, sum) = self.classes.entry(*class).or_default();
+            *count += n;
+            sum.merge(hours);
+        }
+    }
+}
+
+/// Sums up a run from the tally of its decided processes.
+///
+/// Rows not decided (not kept by the reader, or not listed) lie below the selection: they are
+/// counted as excluded below threshold here, so the counts always add up to every row.
+pub fn summarize(counts: &Counts, tally: &Tally, ranking: &Ranking) -> Summary {
+    let mut by_priority = tally.by_priority;
+    let mut excluded_by_reason = tally.excluded_by_reason.clone();
     let by_class = WorkClass::ALL
         .iter()
         .map(|c| {
-            let (count, hours) = class_sums.get(c).copied().unwrap_or_default();
+            let (count, hours) = tally.classes.get(c).copied().unwrap_or_default();
             (
                 *c,
                 ClassTotals {
@@ -107,7 +139,7 @@ pub fn summarize(counts: &Counts, outcomes: &[ProcessOutcome], ranking: &Ranking
             )
         })
         .collect();
-    let unkept = counts.rows - outcomes.len();
+    let unkept = counts.rows - tally.decided;
     if unkept > 0 {
         by_priority.excluded += unkept;
         *excluded_by_reason

@@ -2,9 +2,10 @@
 
 use crate::util::{dir_with, run, triage};
 use triage::classify::RuleTable;
+use triage::export::Format;
 use triage::inventory::{Keep, ReadOptions, read_bytes};
-use triage::scenario::Scenario;
-use triage::{Listing, analyze_listing};
+use triage::scenario::{ParetoRule, Scenario};
+use triage::{Listing, Ranked, analyze_listing};
 
 /// A generated inventory in a temporary directory, as `inv.csv`.
 fn generated(rows: u64) -> tempfile::TempDir {
@@ -141,5 +142,46 @@ fn block_size_and_keeping_do_not_change_the_analysis() {
             reference,
             "kept above the floor, block size {block_size}"
         );
+    }
+}
+
+#[test]
+fn the_streamed_listing_equals_the_in_memory_one() {
+    let mut bytes = Vec::new();
+    triage::generate::write_inventory(30_000, 5, &mut bytes).unwrap();
+    let mut scenario = Scenario::read_path("inventory/kagoshima-2020.toml").unwrap();
+    // A floor low enough for the bundled ids to be selected, high enough to leave rows out.
+    let rule = ParetoRule {
+        min_hours: Some(5.0),
+        cover: None,
+    };
+    scenario.set_pareto(rule).unwrap();
+    let rules = RuleTable::builtin();
+    let options = ReadOptions {
+        block_size: 65_536,
+        ..Default::default()
+    };
+    // The Kagoshima scenario bundles ids 1, 6, 17, 20, 21, 24 and 32: rows of this file too.
+    let inventory = || read_bytes("gen.csv", &bytes, &options).unwrap();
+    for listing in [Listing::All, Listing::Selected] {
+        let analysis = analyze_listing(inventory(), &scenario, &rules, listing).unwrap();
+        let mut in_memory = Vec::new();
+        triage::export::render(&analysis, Format::Csv, &mut in_memory).unwrap();
+        let ranked = Ranked::new(inventory(), &scenario, &rules).unwrap();
+        let mut streamed = Vec::new();
+        let summary = triage::export::stream_csv(ranked, listing, &mut streamed)
+            .unwrap()
+            .unwrap();
+        assert!(in_memory.len() > 100_000, "{listing:?}");
+        let listed = analysis.processes.len();
+        assert_eq!(listed == 30_000, listing == Listing::All, "{listing:?}");
+        assert!(in_memory == streamed, "{listing:?}: the listings differ");
+        assert_eq!(summary, analysis.summary, "{listing:?}");
+        let bundled = analysis.processes.iter().filter(|o| {
+            o.project
+                .as_deref()
+                .is_some_and(|name| scenario.projects.iter().any(|p| p.name == name))
+        });
+        assert!(bundled.count() >= 3, "the scenario's bundles are exercised");
     }
 }

@@ -4,8 +4,10 @@
 //! does not depend on the thread count, so the bytes do not either. Only a window of chunks is
 //! held in memory at a time.
 
-use crate::analysis::{Analysis, ProcessOutcome};
+use crate::analysis::{Analysis, Listing, ProcessOutcome, Ranked};
+use crate::error::{Error, Result};
 use crate::model::WorkClass;
+use crate::summary::Summary;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -32,14 +34,13 @@ pub const HEADER: [&str; 17] = [
 ];
 
 /// Rows formatted by one task.
-const CHUNK: usize = 8192;
+const CHUNK: usize = crate::analysis::CHUNK;
 /// Rows formatted before they are written.
 const WINDOW: usize = 16 * CHUNK;
 
+/// Writes the listing of an analysis held in memory.
 pub fn write(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(HEADER)?;
-    out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+    write_header(out)?;
     for window in a.processes.chunks(WINDOW) {
         let parts: Vec<io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(format_rows).collect();
         for part in parts {
@@ -49,10 +50,44 @@ pub fn write(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Decides and writes `listing`'s processes as they come, a window at a time, so only the
+/// inventory's kept records and one window of rows are in memory. The outer result is the
+/// output's, the inner one the analysis's; returns the summary.
+pub fn stream(
+    ranked: Ranked,
+    listing: Listing,
+    out: &mut dyn Write,
+) -> io::Result<Result<Summary>> {
+    write_header(out)?;
+    let summary = ranked.stream(
+        listing,
+        WINDOW,
+        |decided| format_rows(&decided.outcomes),
+        |rows| {
+            rows.and_then(|rows| out.write_all(&rows))
+                .map_err(|source| Error::Output {
+                    path: String::new(),
+                    source,
+                })
+        },
+    );
+    match summary {
+        Err(Error::Output { source, .. }) => Err(source),
+        other => Ok(other),
+    }
+}
+
+fn write_header(out: &mut dyn Write) -> io::Result<()> {
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(HEADER)?;
+    out.write_all(&header.into_inner().map_err(|e| e.into_error())?)
+}
+
 fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(rows.len() * 320));
+    // simd-csv's writer quotes exactly as the csv crate's does (delimiter, quote, CR, LF),
+    // and finds those bytes faster.
+    let mut w = simd_csv::WriterBuilder::with_capacity(1 << 16)
+        .from_writer(Vec::with_capacity(rows.len() * 400));
     // Reused for every row: numbers and the texts made of several parts.
     let mut buf: [String; 8] = Default::default();
     for o in rows {

@@ -16,6 +16,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+pub use csv_out::stream as stream_csv;
 pub use document::{Grid, Section, build};
 
 /// Output formats.
