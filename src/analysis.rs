@@ -291,8 +291,8 @@ impl<'a> Ranked<'a> {
 
     /// Decides `listing`'s processes window by window, in rank order: each chunk of a window
     /// is decided and turned into a `T` by `each` in parallel, and the window's `T`s are then
-    /// handed to `write` in rank order. At most `window` ranks' outcomes exist at once.
-    /// Returns the summary.
+    /// handed to `write` in rank order, on the calling thread, while the next window is being
+    /// decided. At most two windows of outcomes exist at once. Returns the summary.
     pub fn stream<T: Send>(
         self,
         listing: Listing,
@@ -303,40 +303,59 @@ impl<'a> Ranked<'a> {
         let n = self.listed(listing);
         let window = window.max(CHUNK) / CHUNK * CHUNK;
         let decider = &self.decider;
-        let mut tally = Tally::default();
-        let mut ranks = self.processes.into_iter().take(n);
-        let mut first = 0;
-        loop {
-            let processes: Vec<Process> = ranks.by_ref().take(window).collect();
-            if processes.is_empty() {
-                break;
-            }
-            let len = processes.len();
-            let parts: Vec<Result<(Tally, T)>> = processes
-                .into_par_iter()
-                .chunks(CHUNK)
-                .enumerate()
+        let each = &each;
+        let decide = |first: usize, processes: Vec<Process>| -> Vec<Result<(Tally, T)>> {
+            (processes.into_par_iter().chunks(CHUNK).enumerate())
                 .map(|(c, chunk)| {
                     let decided = decider.decide(first + c * CHUNK, chunk, false)?;
                     let made = each(&decided);
                     Ok((decided.tally, made))
                 })
-                .collect();
-            for part in parts {
-                let (part, made) = part?;
-                tally.merge(&part);
-                write(made)?;
+                .collect()
+        };
+        let mut tally = Tally::default();
+        let mut ranks = self.processes.into_iter().take(n);
+        let mut first = 0;
+        let mut pending: Option<Vec<Result<(Tally, T)>>> = None;
+        loop {
+            let processes: Vec<Process> = ranks.by_ref().take(window).collect();
+            if processes.is_empty() && pending.is_none() {
+                break;
             }
+            let (start, len) = (first, processes.len());
+            let mut next = None;
+            let written = rayon::in_place_scope(|s| {
+                if len > 0 {
+                    s.spawn(|_| next = Some(decide(start, processes)));
+                }
+                pending.take().into_iter().flatten().try_for_each(|part| {
+                    let (part, made) = part?;
+                    tally.merge(&part);
+                    write(made)
+                })
+            });
+            written?;
+            pending = next;
             first += len;
         }
         Ok(decider.summary(&tally))
     }
 }
 
-/// The processes moved into rank order.
-fn in_rank_order(processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
-    let mut slots: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+/// The processes put into rank order in place: each swap moves one to its final position.
+fn in_rank_order(mut processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
+    let mut place = vec![0; order.len()];
+    for (k, &i) in order.iter().enumerate() {
+        place[i] = k;
+    }
+    for i in 0..processes.len() {
+        while place[i] != i {
+            let k = place[i];
+            processes.swap(i, k);
+            place.swap(i, k);
+        }
+    }
+    processes
 }
 
 impl Decider<'_> {

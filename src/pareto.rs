@@ -85,6 +85,21 @@ impl Ranking {
 /// value, so the sum is exact, and the same in whatever order or grouping the terms arrive
 /// (rank order, file order, one thread or many). [`Sum::value`] rounds once, to the nearest
 /// `f64`. Values with more than six decimals are summed to the nearest micro-hour.
+/// `round(h x 10^6)`, ties away from zero, as `f64::round` gives it. Below 2^52 the fraction
+/// of `x` is exact, so comparing it with one half rounds exactly without the library call
+/// (x86-64's baseline has no rounding instruction); beyond, `x` is already an integer or out
+/// of `i64`, and the conversion saturates as `as` does.
+fn micro_hours(hours: f64) -> i64 {
+    let x = hours * 1e6;
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let whole = x as i64; // truncates toward zero
+        let fraction = x - whole as f64;
+        whole + i64::from(fraction >= 0.5) - i64::from(fraction <= -0.5)
+    } else {
+        x.round() as i64
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sum {
     micro_hours: i128,
@@ -92,7 +107,7 @@ pub struct Sum {
 
 impl Sum {
     pub fn add(&mut self, hours: f64) {
-        self.micro_hours += (hours * 1e6).round() as i128;
+        self.micro_hours += i128::from(micro_hours(hours));
     }
 
     pub fn merge(&mut self, other: &Sum) {
@@ -137,6 +152,20 @@ fn select(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn micro_hours_round_as_the_library_does(h in -1e10f64..1e10, k in 0u32..7) {
+            let h = (h * 10f64.powi(k as i32)).round() / 10f64.powi(k as i32) + (h.fract() / 3.0);
+            prop_assert_eq!(micro_hours(h), (h * 1e6).round() as i64);
+        }
+
+        #[test]
+        fn values_near_halves_round_as_the_library_does(n in -1_000_000_000i64..1_000_000_000) {
+            let h = (n as f64 + 0.5) / 1e6;
+            prop_assert_eq!(micro_hours(h), (h * 1e6).round() as i64);
+        }
+    }
 
     fn rule(min_hours: Option<f64>, cover: Option<f64>) -> ParetoRule {
         ParetoRule { min_hours, cover }

@@ -268,6 +268,9 @@ fn hours<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
 }
 
 fn count<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
+    if let Some(n) = parse_plain(cells.bytes(Field::AnnualCount)) {
+        return Some(n); // the common case, read without decoding text
+    }
     let text = cells.text(Field::AnnualCount);
     if text.is_empty() {
         return None;

@@ -295,8 +295,9 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
 
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
 fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
+    let kept = results.iter().map(|r| r.kept.len()).sum();
     let mut out = Scanned {
-        processes: Vec::new(),
+        processes: Vec::with_capacity(kept),
         rows: 0,
         hours: Sum::default(),
         empty_lines: Vec::new(),
