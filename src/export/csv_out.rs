@@ -36,7 +36,7 @@ pub const HEADER: [&str; 17] = [
 /// Rows formatted by one task.
 const CHUNK: usize = crate::analysis::CHUNK;
 /// Rows formatted before they are written.
-const WINDOW: usize = 16 * CHUNK;
+const WINDOW: usize = 4 * CHUNK;
 
 /// Writes the listing of an analysis held in memory.
 pub fn write(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {

@@ -18,7 +18,7 @@ use crate::model::Process;
 use crate::pareto::Sum;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::io::{self, Read};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 
 /// A run of whole records and its place in the file.
 struct Block {
@@ -68,13 +68,23 @@ pub(super) fn scan(
 ) -> io::Result<Scanned> {
     let queue = rayon::current_num_threads().max(1) * 2;
     let (tx, rx) = sync_channel::<Block>(queue);
+    // Parsed blocks' buffers go back to the reader: a few buffers serve the whole file, and
+    // the heap is not left fragmented by thousands of block-sized allocations between the
+    // kept processes.
+    let (back, recycled) = channel::<Vec<u8>>();
     let (read, mut results) = std::thread::scope(|s| {
-        let reader =
-            s.spawn(move || read_blocks(head, input, plan, |block| tx.send(block).is_ok()));
+        let reader = s.spawn(move || {
+            let spare = || recycled.try_recv().ok();
+            read_blocks(head, input, plan, spare, |block| tx.send(block).is_ok())
+        });
         let results: Vec<BlockResult> = rx
             .into_iter()
             .par_bridge()
-            .map(|b| parse_block(b, plan))
+            .map(|b| {
+                let result = parse_block(&b, plan);
+                let _ = back.send(b.bytes); // the reader may have finished: nothing to do
+                result
+            })
             .collect();
         let read = reader
             .join()
@@ -87,11 +97,12 @@ pub(super) fn scan(
 }
 
 /// Cuts the input into blocks of whole records of about `size` bytes and passes them on,
-/// until the input ends or `send` refuses.
+/// until the input ends or `send` refuses. `spare` offers buffers to reuse.
 fn read_blocks(
     mut carry: Vec<u8>,
     input: &mut (dyn Read + Send),
     plan: &Plan,
+    mut spare: impl FnMut() -> Option<Vec<u8>>,
     mut send: impl FnMut(Block) -> bool,
 ) -> io::Result<()> {
     let size = plan.block_size;
@@ -113,7 +124,10 @@ fn read_blocks(
             want = carry.len() + size; // one record longer than a block: read on
             continue;
         };
-        let rest = carry.split_off(cut);
+        let mut rest = spare().unwrap_or_else(|| Vec::with_capacity(size + size / 8));
+        rest.clear();
+        rest.extend_from_slice(&carry[cut..]);
+        carry.truncate(cut);
         let bytes = std::mem::replace(&mut carry, rest);
         want = size;
         let regular = is_regular(&bytes, plan.delimiter);
@@ -129,7 +143,7 @@ fn read_blocks(
     Ok(())
 }
 
-fn parse_block(block: Block, plan: &Plan) -> BlockResult {
+fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
     let bytes = &block.bytes;
     let mut out = BlockResult {
         seq: block.seq,
@@ -346,10 +360,16 @@ mod tests {
             block_size: 4,
             progress: &|_| {},
         };
-        read_blocks(text[..3].to_vec(), &mut &text[3..], &plan, |b| {
-            blocks.push(b.bytes);
-            true
-        })
+        read_blocks(
+            text[..3].to_vec(),
+            &mut &text[3..],
+            &plan,
+            || None,
+            |b| {
+                blocks.push(b.bytes);
+                true
+            },
+        )
         .unwrap();
         assert_eq!(blocks.concat(), text.to_vec());
         assert_eq!(blocks[0], b"a,\"x\ny\"\n".to_vec());
