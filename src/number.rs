@@ -1,9 +1,12 @@
-//! Numbers as survey sheets write them: `64,562`, `６４５６２`, `1,000.5`, with stray spaces.
+//! Numbers as survey sheets write them: `64,562`, `６４５６２`, `1,000.5`, with stray spaces,
+//! a unit (`1000時間`, `12件`) or a mark of an estimate (`約1,000`, `500程度`).
 //!
-//! The cell is normalised (full-width digits and punctuation to ASCII, thousands separators
-//! checked and removed) and then handed to the standard library's float parser, so the only
-//! thing written here is the normalisation. Infinity, NaN and exponents are refused: no survey
-//! writes them, and accepting them would let a typo through as a number.
+//! The cell is normalised (full-width digits and punctuation to ASCII, the column's unit and
+//! any estimate mark removed, thousands separators checked and removed) and then handed to the
+//! standard library's float parser, so the only thing written here is the normalisation.
+//! Infinity, NaN and exponents are refused: no survey writes them, and accepting them would
+//! let a typo through as a number. A unit of another column (`12件` for hours) is refused too:
+//! it is a sign that the value was typed into the wrong column.
 
 use std::fmt;
 
@@ -25,6 +28,68 @@ impl fmt::Display for NumberError {
             NumberError::BadGrouping => "has misplaced thousands separators",
         })
     }
+}
+
+/// What a numeric column counts, and so which unit a cell in it may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Hours: `時間`, `h`, `hr`, `hrs`.
+    Hours,
+    /// Occurrences: `件`, `回`.
+    Count,
+}
+
+impl Unit {
+    fn suffixes(self) -> &'static [&'static str] {
+        match self {
+            Unit::Hours => &["時間", "hrs", "hr", "h"],
+            Unit::Count => &["件", "回"],
+        }
+    }
+}
+
+/// Marks of an estimate before the number (`約1,000`, `~500`).
+const ABOUT_BEFORE: [&str; 5] = ["約", "およそ", "概ね", "≒", "~"];
+/// Marks of an estimate after the number (`500程度`).
+const ABOUT_AFTER: [&str; 3] = ["程度", "前後", "くらい"];
+
+/// A number read from a cell, and whether the sheet marked it as an estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reading {
+    pub value: f64,
+    /// The cell said `約` or the like: the value is taken as given, and the reader warns.
+    pub approximate: bool,
+}
+
+/// Reads a quantity as survey sheets write it: [`parse_non_negative`] after the column's unit
+/// and any estimate mark are removed (`約１，０００時間` is 1000, approximate).
+pub fn read_quantity(cell: &str, unit: Unit) -> Result<Reading, NumberError> {
+    let text = normalize(cell);
+    let mut body = text.as_str();
+    let mut approximate = false;
+    for mark in ABOUT_BEFORE {
+        if let Some(rest) = body.strip_prefix(mark) {
+            (body, approximate) = (rest, true);
+        }
+    }
+    for mark in ABOUT_AFTER {
+        if let Some(rest) = body.strip_suffix(mark) {
+            (body, approximate) = (rest, true);
+        }
+    }
+    if let Some(rest) = unit.suffixes().iter().find_map(|u| body.strip_suffix(u)) {
+        body = rest;
+    }
+    for mark in ABOUT_AFTER {
+        if let Some(rest) = body.strip_suffix(mark) {
+            (body, approximate) = (rest, true);
+        }
+    }
+    if approximate && body.is_empty() {
+        return Err(NumberError::NotANumber);
+    }
+    let value = parse_non_negative(body)?;
+    Ok(Reading { value, approximate })
 }
 
 /// Parses a non-negative decimal such as `64,562`, `６４，５６２` or `1000.5`.
@@ -97,6 +162,11 @@ fn normalize(cell: &str) -> String {
             '．' => Some('.'),
             '－' | '−' | 'ー' => Some('-'),
             '＋' => Some('+'),
+            '～' | '〜' => Some('~'),
+            'ｈ' | 'Ｈ' => Some('h'),
+            'ｒ' => Some('r'),
+            'ｓ' => Some('s'),
+            'H' => Some('h'),
             ' ' | '\u{3000}' | '\t' | '\u{a0}' => None,
             c => Some(c),
         })
@@ -212,5 +282,29 @@ mod tests {
         assert_eq!(parse_non_negative("1,00"), Err(NumberError::BadGrouping));
         assert_eq!(parse_non_negative("12,3456"), Err(NumberError::BadGrouping));
         assert_eq!(parse_non_negative("1000時間"), Err(NumberError::NotANumber));
+        assert_eq!(parse_non_negative("約1000"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn units_and_estimates() {
+        let read = |cell, unit| read_quantity(cell, unit).map(|r| (r.value, r.approximate));
+        assert_eq!(read("1000時間", Unit::Hours), Ok((1000.0, false)));
+        assert_eq!(read("１，０００時間", Unit::Hours), Ok((1000.0, false)));
+        assert_eq!(read("1,000 h", Unit::Hours), Ok((1000.0, false)));
+        assert_eq!(read("12.5hrs", Unit::Hours), Ok((12.5, false)));
+        assert_eq!(read("約1,000", Unit::Hours), Ok((1000.0, true)));
+        assert_eq!(read("約 1,000 時間", Unit::Hours), Ok((1000.0, true)));
+        assert_eq!(read("500時間程度", Unit::Hours), Ok((500.0, true)));
+        assert_eq!(read("500程度", Unit::Hours), Ok((500.0, true)));
+        assert_eq!(read("～300", Unit::Hours), Ok((300.0, true)));
+        assert_eq!(read("300件", Unit::Count), Ok((300.0, false)));
+        assert_eq!(read("300", Unit::Count), Ok((300.0, false)));
+        assert_eq!(read("300件", Unit::Hours), Err(NumberError::NotANumber));
+        assert_eq!(read("1000時間", Unit::Count), Err(NumberError::NotANumber));
+        assert_eq!(read("約", Unit::Hours), Err(NumberError::NotANumber));
+        assert_eq!(read("時間", Unit::Hours), Err(NumberError::Empty));
+        assert_eq!(read("約-5", Unit::Hours), Err(NumberError::Negative));
+        assert_eq!(read("", Unit::Hours), Err(NumberError::Empty));
+        assert_eq!(read("1e5h", Unit::Hours), Err(NumberError::NotANumber));
     }
 }

@@ -86,6 +86,13 @@ fn undecodable(bytes: &[u8], utf8_at: usize, sjis_at: usize) -> String {
         std::cmp::Ordering::Equal => "is neither UTF-8 nor Shift_JIS",
     };
     let byte = bytes.get(at).copied().unwrap_or(0);
+    if let Some(nul) = memchr::memchr(0, &bytes[..at]) {
+        return format!(
+            "byte {} holds 0x00, and byte 0x{byte:02X} at line {line}, byte column {column} \
+             is not text in any encoding: this is binary data, not a CSV export",
+            nul + 1
+        );
+    }
     format!(
         "line {line}, byte column {column}: byte 0x{byte:02X} {what}; \
          save the sheet as \"CSV UTF-8\" or \"CSV\" (Shift_JIS)"
@@ -117,6 +124,15 @@ mod tests {
         let err = decode(&bytes).unwrap_err();
         assert!(
             err.starts_with("line 401, byte column 5: byte 0xFF is not valid Shift_JIS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_data_is_named_as_such() {
+        let err = decode(b"\x7fELF\x02\x01\x01\x00\x00\x00\xFF\xFF").unwrap_err();
+        assert!(
+            err.contains("this is binary data, not a CSV export"),
             "{err}"
         );
     }

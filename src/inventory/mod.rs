@@ -26,6 +26,14 @@ pub const BLOCK_SIZE: usize = 4 << 20;
 
 pub use distinct::DISTINCT_CAP;
 
+/// The longest record (one row, quoted line breaks included) an inventory may hold. Real rows
+/// are a few hundred bytes; a longer one is almost always a quote left open, and the reading
+/// stops there rather than take the rest of the file into memory as one field.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The largest scenario or rule file: thousands of projects fit in a fraction of it.
+pub const MAX_TEXT_FILE_BYTES: usize = 1 << 20;
+
 /// A validated inventory and what the reader noticed on the way.
 #[derive(Debug, Clone)]
 pub struct Inventory {
@@ -123,7 +131,16 @@ fn read_from(
     let mut head = Vec::new();
     let mut eof = false;
     let mut want = options.block_size.max(1);
-    while !eof && split::last_record_end(&head, b',').is_none_or(|c| c == 0) {
+    while !eof && !holds_header(&head) {
+        if head.len() > MAX_RECORD_BYTES {
+            let mut problems = Problems::new(source);
+            let message = format!(
+                "the header row is longer than {} MiB: is this an inventory?",
+                MAX_RECORD_BYTES >> 20
+            );
+            problems.push(Problem::at_line(1, message));
+            return Err(Error::Inventory(problems));
+        }
         eof = read_up_to(&mut head, input, want).map_err(io_error)?;
         want = head.len() + options.block_size.max(1);
     }
@@ -132,6 +149,12 @@ fn read_from(
         return Err(encoding_error(
             "the file is empty: expected a header row and one row per process".into(),
         ));
+    }
+    if let Some(kind) = workbook_kind(&head) {
+        return Err(encoding_error(format!(
+            "this is {kind}, not CSV: in Excel, save the survey sheet as \"CSV UTF-8\" and \
+             read that file"
+        )));
     }
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
         let head = rest.to_vec();
@@ -153,6 +176,28 @@ fn read_from(
         encoding,
         options,
     )
+}
+
+/// True when `head` holds the whole header row: a record end after any BOM and blank lines.
+fn holds_header(head: &[u8]) -> bool {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let blank = text
+        .iter()
+        .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+        .count();
+    split::last_record_end(&text[blank..], b',').is_some_and(|c| c > 0)
+}
+
+/// Names the Excel workbook formats by their first bytes: a ZIP archive (`.xlsx`) or an OLE
+/// compound file (`.xls`).
+fn workbook_kind(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"PK\x03\x04") {
+        Some("a ZIP archive (an Excel .xlsx workbook?)")
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        Some("an Excel 97-2003 workbook (.xls)")
+    } else {
+        None
+    }
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
@@ -205,6 +250,10 @@ fn read_text_stream(
     let mut lines = LineCounter::new(&head);
     let header_line = lines.line_at(header.position().map_or(0, |p| p.byte()));
     let header_cells: Vec<&str> = header.iter().collect();
+    if header_cells.iter().any(|cell| cell.contains('\0')) {
+        problems.push(Problem::at_line(header_line, binary_message()));
+        return Err(Error::Inventory(problems));
+    }
     let columns = ColumnMap::from_header(&header_cells, header_line, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Inventory(problems));
@@ -254,6 +303,16 @@ fn read_text_stream(
             .warnings
             .push(format!("{source}: columns not used: {names}"));
     }
+    if let Some(first) = scanned.notes.list.first() {
+        let (n, (column, header)) = (
+            scanned.notes.total,
+            first.column.clone().unwrap_or_default(),
+        );
+        inventory.warnings.push(format!(
+            "{source}: {n} estimate(s) taken as given, first at line {}, column {column} ({header}): {}",
+            first.line, first.message
+        ));
+    }
     if let Some(first) = scanned.empty_lines.first() {
         let n = scanned.empty_lines.len();
         inventory.warnings.push(format!(
@@ -277,10 +336,21 @@ fn fallback_keep(keep: &Keep, columns: &ColumnMap) -> Keep {
 /// Reads a small text file (scenario, rules) in UTF-8 or Shift_JIS, as Notepad may save it.
 /// A file that cannot be opened is [`Error::Open`]; undecodable content goes through `error`.
 pub fn read_text(path: &str, error: impl FnOnce(String) -> Error) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Open {
+    let open_error = |source| Error::Open {
         path: path.to_string(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(open_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TEXT_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(open_error)?;
+    if bytes.len() > MAX_TEXT_FILE_BYTES {
+        return Err(error(format!(
+            "the file is larger than {} MiB, the most a scenario or rule file may be",
+            MAX_TEXT_FILE_BYTES >> 20
+        )));
+    }
     match decode(&bytes) {
         Ok((text, _)) => Ok(text.into_owned()),
         Err(message) => Err(error(message)),
@@ -320,6 +390,11 @@ impl<'a> LineCounter<'a> {
         self.byte = at;
         self.line
     }
+}
+
+/// Why text with a NUL byte is refused: no survey sheet has one, binary files do.
+pub(crate) fn binary_message() -> String {
+    "byte 0x00 is not text: is this a binary file rather than a CSV export?".into()
 }
 
 /// Why a record has the wrong number of fields, with the likely cause when there is one.

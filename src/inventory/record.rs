@@ -7,7 +7,7 @@
 use super::columns::{ColumnMap, Field};
 use crate::error::{Problem, Problems};
 use crate::model::{Blocker, Process, Reduction, Status, Texts, WorkClass};
-use crate::number::{NumberError, parse_non_negative, parse_plain};
+use crate::number::{NumberError, Reading, Unit, parse_plain, read_quantity};
 
 /// Largest annual hours accepted for one process: about 114,000 staff-years, far beyond any
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
@@ -92,6 +92,8 @@ struct Cells<'a, 'p, F: Fields> {
     line: u64,
     columns: &'p ColumnMap,
     problems: &'p mut Problems,
+    /// Values read with a warning (estimates such as `約1,000`).
+    notes: &'p mut Problems,
     ok: bool,
 }
 
@@ -119,11 +121,34 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
         self.ok = false;
     }
 
+    /// Reads a quantity cell, noting an estimate (`約1,000`), which is taken as given.
+    fn quantity(&mut self, field: Field, unit: Unit) -> Result<f64, NumberError> {
+        let text = self.text(field);
+        let Reading { value, approximate } = read_quantity(text, unit)?;
+        if approximate {
+            let index = self.columns.index(field).unwrap_or(0);
+            let header = self.columns.header(index).to_string();
+            let message = format!("\"{text}\" is an estimate, read as {value}");
+            self.notes
+                .push(Problem::at_cell(self.line, index, &header, message));
+        }
+        Ok(value)
+    }
+
     /// A required text cell, as bytes: most rows are only checked and counted, not kept.
     fn required(&mut self, field: Field) -> &'a [u8] {
         let bytes = self.bytes(field);
         if bytes.is_empty() {
-            self.fail(field, "is empty; every process needs one".into());
+            let message = match field {
+                // Survey sheets merge the cells of a department or task over its processes;
+                // exported, only the first row keeps the name.
+                Field::Department | Field::Task => {
+                    "is empty; every process needs one (merged cells in the sheet? \
+                     unmerge them and fill the name into every row)"
+                }
+                _ => "is empty; every process needs one",
+            };
+            self.fail(field, message.into());
         }
         bytes
     }
@@ -165,12 +190,14 @@ pub fn parse<'r, F: Fields>(
     columns: &ColumnMap,
     keep: &dyn Fn(f64, &[u8]) -> bool,
     problems: &mut Problems,
+    notes: &mut Problems,
 ) -> Option<Row<'r>> {
     let mut cells = Cells {
         rec,
         line,
         columns,
         problems,
+        notes,
         ok: true,
     };
     let id = match columns.index(Field::Id) {
@@ -244,7 +271,7 @@ fn hours<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
         return Some(h); // the common case, read without decoding text
     }
     let text = cells.text(Field::AnnualHours);
-    match parse_non_negative(text) {
+    match cells.quantity(Field::AnnualHours, Unit::Hours) {
         Ok(h) if h > MAX_HOURS => {
             let message = format!(
                 "\"{text}\" is more than {MAX_HOURS:.0} hours a year: is the column right?"
@@ -275,7 +302,7 @@ fn count<F: Fields>(cells: &mut Cells<'_, '_, F>) -> Option<f64> {
     if text.is_empty() {
         return None;
     }
-    match parse_non_negative(text) {
+    match cells.quantity(Field::AnnualCount, Unit::Count) {
         Ok(n) => Some(n),
         Err(e) => {
             cells.fail(
@@ -295,7 +322,7 @@ fn reduction<F: Fields>(cells: &mut Cells<'_, '_, F>, annual_hours: Option<f64>)
     if QUALITATIVE.contains(&text) {
         return Reduction::QualitativeOnly;
     }
-    match parse_non_negative(text) {
+    match cells.quantity(Field::Reduction, Unit::Hours) {
         Ok(h) if annual_hours.is_some_and(|a| h > a) => {
             let annual_hours = annual_hours.unwrap_or_default();
             let message =

@@ -12,7 +12,7 @@ use super::columns::ColumnMap;
 use super::record::{self, Row};
 use super::record::{Fields, Unquoted};
 use super::split::{is_regular, last_record_end};
-use super::{Distinct, Keep};
+use super::{Distinct, Keep, MAX_RECORD_BYTES};
 use crate::error::{Problem, Problems};
 use crate::model::Process;
 use crate::pareto::Sum;
@@ -26,6 +26,9 @@ struct Block {
     bytes: Vec<u8>,
     /// Regular CSV (see [`is_regular`]): safe for the zero-copy parser.
     regular: bool,
+    /// The first [`MAX_RECORD_BYTES`] and more of one record that is longer than that; the
+    /// reader stops after it.
+    overlong: bool,
 }
 
 /// What one block contributed; lines and rows are counted from the block's start.
@@ -36,7 +39,11 @@ pub(super) struct BlockResult {
     kept: Vec<Process>,
     hours: Sum,
     problems: Problems,
+    /// Values read with a warning.
+    notes: Problems,
     empty_lines: Vec<u64>,
+    /// The block ends the reading at an overlong record; nothing after it counts.
+    stopped: bool,
 }
 
 /// Everything read from the data records of a file.
@@ -45,6 +52,8 @@ pub(super) struct Scanned {
     pub rows: usize,
     pub hours: Sum,
     pub empty_lines: Vec<u64>,
+    /// Values read with a warning, with their places.
+    pub notes: Problems,
 }
 
 /// The fixed parts of a scan shared by all workers.
@@ -121,6 +130,20 @@ fn read_blocks(
             last_record_end(&carry, plan.delimiter).filter(|&c| c > 0)
         };
         let Some(cut) = cut else {
+            if carry.len() > MAX_RECORD_BYTES {
+                // No row is this long: most likely a quote left open. Reading on would only
+                // fill memory with the rest of the file.
+                let bytes = std::mem::take(&mut carry);
+                let overlong = true;
+                let regular = false;
+                send(Block {
+                    seq,
+                    bytes,
+                    regular,
+                    overlong,
+                });
+                return Ok(());
+            }
             want = carry.len() + size; // one record longer than a block: read on
             continue;
         };
@@ -135,6 +158,7 @@ fn read_blocks(
             seq,
             bytes,
             regular,
+            overlong: false,
         }) {
             break;
         }
@@ -152,8 +176,16 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         kept: Vec::new(),
         hours: Sum::default(),
         problems: Problems::new(""),
+        notes: Problems::new(""),
         empty_lines: Vec::new(),
+        stopped: false,
     };
+    if block.overlong {
+        out.problems.push(Problem::at_line(0, overlong_message()));
+        out.stopped = true;
+        lines_from_offsets(&mut out, bytes);
+        return out;
+    }
     if simdutf8::basic::from_utf8(bytes).is_err() {
         let at = std::str::from_utf8(bytes)
             .err()
@@ -163,6 +195,12 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
             bytes[at]
         );
         out.problems.push(Problem::at_line(at as u64, message));
+        lines_from_offsets(&mut out, bytes);
+        return out;
+    }
+    if let Some(at) = memchr::memchr(0, bytes) {
+        out.problems
+            .push(Problem::at_line(at as u64, super::binary_message()));
         lines_from_offsets(&mut out, bytes);
         return out;
     }
@@ -194,9 +232,9 @@ fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
                     next_quote += 1;
                 }
                 if quotes.get(next_quote).is_some_and(|&q| q < end) {
-                    records.add(&rec.to_byte_record(), offset);
+                    records.add(&rec.to_byte_record(), offset, end - start);
                 } else {
-                    records.add(&Unquoted(&rec), offset);
+                    records.add(&Unquoted(&rec), offset, end - start);
                 }
             }
             Ok(None) => break,
@@ -220,7 +258,9 @@ fn parse_any(bytes: &[u8], plan: &Plan, out: &mut BlockResult) {
     let mut rec = csv::ByteRecord::new();
     let mut records = Records::new(plan, out);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
-        records.add(&rec, rec.position().map_or(0, |p| p.byte()));
+        let start = rec.position().map_or(0, |p| p.byte());
+        let len = reader.position().byte() - start;
+        records.add(&rec, start, len as usize);
     }
     records.finish();
 }
@@ -244,8 +284,18 @@ impl<'p, 'o> Records<'p, 'o> {
         }
     }
 
-    fn add(&mut self, rec: &impl Fields, offset: u64) {
+    /// Adds one record of `len` bytes starting at `offset`; none after an overlong record.
+    fn add(&mut self, rec: &impl Fields, offset: u64, len: usize) {
         let (plan, out) = (self.plan, &mut *self.out);
+        if out.stopped {
+            return;
+        }
+        if len > MAX_RECORD_BYTES {
+            out.problems
+                .push(Problem::at_line(offset, overlong_message()));
+            out.stopped = true;
+            return;
+        }
         if record::is_blank(rec) {
             out.empty_lines.push(offset);
             return;
@@ -262,7 +312,14 @@ impl<'p, 'o> Records<'p, 'o> {
             department,
             task,
             process,
-        }) = record::parse(rec, offset, plan.columns, &keep, &mut out.problems)
+        }) = record::parse(
+            rec,
+            offset,
+            plan.columns,
+            &keep,
+            &mut out.problems,
+            &mut out.notes,
+        )
         else {
             return;
         };
@@ -286,14 +343,30 @@ impl<'p, 'o> Records<'p, 'o> {
         out.kept.clear();
         out.hours = Sum::default();
         out.problems = Problems::new("");
+        out.notes = Problems::new("");
         out.empty_lines.clear();
+        out.stopped = false;
     }
+}
+
+/// Why the reading stops at a record longer than [`MAX_RECORD_BYTES`].
+fn overlong_message() -> String {
+    format!(
+        "the record is longer than {} MiB, the most one row may hold (is a quote left open?); \
+         reading stops here",
+        MAX_RECORD_BYTES >> 20
+    )
 }
 
 /// Turns the byte offsets held in `line` fields into block-relative line numbers.
 fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
     let mut lines = super::LineCounter::new(bytes);
     out.problems
+        .list
+        .iter_mut()
+        .for_each(|p| p.line = lines.line_at(p.line));
+    let mut lines = super::LineCounter::new(bytes);
+    out.notes
         .list
         .iter_mut()
         .for_each(|p| p.line = lines.line_at(p.line));
@@ -315,6 +388,7 @@ fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Sca
         rows: 0,
         hours: Sum::default(),
         empty_lines: Vec::new(),
+        notes: Problems::new(""),
     };
     let mut line_base = plan.first_line - 1;
     let fill_ids = plan.columns.index(super::Field::Id).is_none();
@@ -325,6 +399,12 @@ fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Sca
             problems.push(p);
         }
         problems.total += unlisted;
+        let unlisted = r.notes.total - r.notes.list.len();
+        for mut p in r.notes.list {
+            p.line += line_base;
+            out.notes.push(p);
+        }
+        out.notes.total += unlisted;
         out.empty_lines
             .extend(r.empty_lines.iter().map(|l| l + line_base));
         for mut p in r.kept {
@@ -338,6 +418,9 @@ fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Sca
         out.rows += r.rows;
         out.hours.merge(&r.hours);
         line_base += r.newlines;
+        if r.stopped {
+            break;
+        }
     }
     out
 }
@@ -366,6 +449,7 @@ mod tests {
             &plan,
             || None,
             |b| {
+                assert!(!b.overlong);
                 blocks.push(b.bytes);
                 true
             },
