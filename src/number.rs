@@ -17,6 +17,8 @@ pub enum NumberError {
     NotANumber,
     Negative,
     BadGrouping,
+    /// A unit of another column, such as `件` in an hours column.
+    OtherUnit,
 }
 
 impl fmt::Display for NumberError {
@@ -26,6 +28,7 @@ impl fmt::Display for NumberError {
             NumberError::NotANumber => "is not a number",
             NumberError::Negative => "is negative",
             NumberError::BadGrouping => "has misplaced thousands separators",
+            NumberError::OtherUnit => "has the unit of another column (typed in the wrong column?)",
         })
     }
 }
@@ -84,6 +87,12 @@ pub fn read_quantity(cell: &str, unit: Unit) -> Result<Reading, NumberError> {
         if let Some(rest) = body.strip_suffix(mark) {
             (body, approximate) = (rest, true);
         }
+    }
+    let other = [Unit::Hours, Unit::Count]
+        .into_iter()
+        .filter(|&u| u != unit);
+    if other.flat_map(Unit::suffixes).any(|u| body.ends_with(u)) {
+        return Err(NumberError::OtherUnit);
     }
     if approximate && body.is_empty() {
         return Err(NumberError::NotANumber);
@@ -299,8 +308,8 @@ mod tests {
         assert_eq!(read("～300", Unit::Hours), Ok((300.0, true)));
         assert_eq!(read("300件", Unit::Count), Ok((300.0, false)));
         assert_eq!(read("300", Unit::Count), Ok((300.0, false)));
-        assert_eq!(read("300件", Unit::Hours), Err(NumberError::NotANumber));
-        assert_eq!(read("1000時間", Unit::Count), Err(NumberError::NotANumber));
+        assert_eq!(read("300件", Unit::Hours), Err(NumberError::OtherUnit));
+        assert_eq!(read("1000時間", Unit::Count), Err(NumberError::OtherUnit));
         assert_eq!(read("約", Unit::Hours), Err(NumberError::NotANumber));
         assert_eq!(read("時間", Unit::Hours), Err(NumberError::Empty));
         assert_eq!(read("約-5", Unit::Hours), Err(NumberError::Negative));

@@ -3,6 +3,7 @@
 mod bad_inventory;
 mod bad_scenario;
 mod cli;
+mod corpus;
 mod formats;
 mod invariants;
 mod kagoshima;

@@ -100,6 +100,7 @@ pub struct Process {
     pub project: Option<String>,
     pub priority: String,
     pub reasons: Vec<Reason>,
+    pub line: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]

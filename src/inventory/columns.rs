@@ -86,6 +86,15 @@ pub struct ColumnMap {
     pub ignored: Vec<String>,
 }
 
+/// True when most cells of a would-be header are numbers, as in a data row.
+fn looks_like_data(headers: &[&str]) -> bool {
+    let numbers = headers
+        .iter()
+        .filter(|h| crate::number::parse_non_negative(h).is_ok())
+        .count();
+    numbers > 0 && numbers * 3 >= headers.len()
+}
+
 impl ColumnMap {
     /// Maps a header row, reporting missing required and duplicated columns.
     pub fn from_header(headers: &[&str], line: u64, problems: &mut Problems) -> ColumnMap {
@@ -110,6 +119,20 @@ impl ColumnMap {
                 continue;
             }
             slots[field as usize] = Some(index);
+        }
+        let missing = REQUIRED
+            .iter()
+            .filter(|&&f| slots[f as usize].is_none())
+            .count();
+        if missing > 0 && looks_like_data(headers) {
+            let message = "the first row looks like data, not a header: the first row must name \
+                           the columns (department, task, process, annual hours)";
+            problems.push(Problem::at_line(line, message));
+            return ColumnMap {
+                slots,
+                headers: Vec::new(),
+                ignored,
+            };
         }
         for field in REQUIRED {
             if slots[field as usize].is_none() {

@@ -411,14 +411,19 @@ pub(crate) fn ragged_message(rec: &impl record::Fields, expected: usize) -> Stri
     message
 }
 
-/// Tab when the header line has tabs and no commas (UTF-16 "Unicode text" exports), else comma.
+/// Tab when the header line has tabs and no commas (UTF-16 "Unicode text" exports), semicolon
+/// when it has semicolons and neither, else comma.
 fn sniff_delimiter(text: &[u8]) -> u8 {
     let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
     let first = &text[..end];
-    if first.contains(&b'\t') && !first.contains(&b',') {
-        b'\t'
-    } else {
-        b','
+    match (
+        first.contains(&b','),
+        first.contains(&b'\t'),
+        first.contains(&b';'),
+    ) {
+        (false, true, _) => b'\t',
+        (false, false, true) => b';', // Excel's CSV where the decimal mark is a comma
+        _ => b',',
     }
 }
 
