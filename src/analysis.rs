@@ -13,6 +13,7 @@ use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::priority::{self, Reason, SelectionContext};
 use crate::projects::{ProjectOutcome, Projects};
+use crate::provenance::{Fingerprint, Provenance};
 use crate::scenario::Scenario;
 use crate::summary::{self, Counts, Summary, Tally};
 use rayon::prelude::*;
@@ -100,7 +101,8 @@ pub struct ScenarioEcho {
 /// Everything a run produces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
-    pub engine: String,
+    /// The engine and the hashes of the inputs.
+    pub provenance: Provenance,
     pub inventory: String,
     pub encoding: String,
     pub scenario: ScenarioEcho,
@@ -147,6 +149,8 @@ pub const CHUNK: usize = 8192;
 /// and either collected ([`Ranked::analysis`]) or written as it goes ([`Ranked::stream`]).
 pub struct Ranked<'a> {
     pub source: String,
+    /// Size and SHA-256 of the inventory file, when it was read with them.
+    pub fingerprint: Option<Fingerprint>,
     pub encoding: String,
     pub warnings: Vec<String>,
     /// The kept processes, in rank order.
@@ -192,6 +196,7 @@ impl<'a> Ranked<'a> {
             tasks,
             skipped_empty,
             mut warnings,
+            fingerprint,
         } = inventory;
         let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
         let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
@@ -233,6 +238,7 @@ impl<'a> Ranked<'a> {
         };
         Ok(Ranked {
             source,
+            fingerprint,
             encoding: encoding.name().to_string(),
             warnings,
             processes,
@@ -253,6 +259,7 @@ impl<'a> Ranked<'a> {
         let n = self.listed(listing);
         let Ranked {
             source,
+            fingerprint,
             encoding,
             warnings,
             mut processes,
@@ -278,7 +285,13 @@ impl<'a> Ranked<'a> {
         projects.extend(bundles.map(|b| (b.members[0], b.outcome.clone())));
         projects.sort_by_key(|(k, _)| *k);
         Ok(Analysis {
-            engine: engine(),
+            provenance: Provenance {
+                engine: crate::provenance::engine(),
+                inventory: fingerprint,
+                scenario_sha256: decider.first.scenario.sha256.clone(),
+                rules: decider.first.rules.source.clone(),
+                rules_sha256: decider.first.rules.sha256.clone(),
+            },
             inventory: source,
             encoding,
             scenario: echo(decider.first.scenario),
@@ -433,10 +446,6 @@ fn inherit(o: &mut ProcessOutcome, project: &ProjectOutcome) {
     o.project = Some(project.name.clone());
     o.priority = project.priority;
     o.reasons = project.reasons.clone();
-}
-
-fn engine() -> String {
-    format!("triage {}", env!("CARGO_PKG_VERSION"))
 }
 
 fn echo(s: &Scenario) -> ScenarioEcho {

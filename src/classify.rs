@@ -48,6 +48,10 @@ pub struct RuleTable {
     /// Per keyword, in table order: its rule's name and class, and the keyword.
     patterns: Vec<(Arc<str>, WorkClass, Arc<str>)>,
     matcher: AhoCorasick,
+    /// Where the rules came from: a path, or "built-in".
+    pub source: String,
+    /// SHA-256 of the file the rules were read from, or of the built-in rules' text.
+    pub sha256: String,
 }
 
 #[derive(Deserialize)]
@@ -101,11 +105,13 @@ impl RuleTable {
 
     /// Reads a rule file.
     pub fn read_path(path: &str) -> Result<RuleTable> {
-        let text = crate::inventory::read_text(path, |message| Error::Rules {
+        let (text, sha256) = crate::inventory::read_text(path, |message| Error::Rules {
             path: path.to_string(),
             message,
         })?;
-        RuleTable::from_toml(path, &text)
+        let mut rules = RuleTable::from_toml(path, &text)?;
+        rules.sha256 = sha256;
+        Ok(rules)
     }
 
     /// Parses and validates a rule table.
@@ -134,7 +140,13 @@ impl RuleTable {
             .ascii_case_insensitive(true)
             .build(patterns.iter().map(|(_, _, k)| k.as_bytes()))
             .map_err(|e| error(format!("the keywords cannot be searched: {e}")))?;
-        Ok(RuleTable { patterns, matcher })
+        let sha256 = crate::provenance::sha256_hex(text.as_bytes());
+        Ok(RuleTable {
+            patterns,
+            matcher,
+            source: source.to_string(),
+            sha256,
+        })
     }
 
     /// The class of a process and why: the inventory's column, else the first matching rule.

@@ -20,6 +20,7 @@ pub mod pareto;
 pub mod priority;
 pub mod projection;
 pub mod projects;
+pub mod provenance;
 pub mod scenario;
 pub mod summary;
 
@@ -78,6 +79,8 @@ pub fn run(
     let options = ReadOptions {
         keep: keep(config.listing, &scenario),
         progress,
+        // The streamed CSV listing has no place for the inventory's hash: skip the work.
+        fingerprint: config.format != Format::Csv,
         ..Default::default()
     };
     let inventory = inventory::read_path(&config.inventory, &options)?;

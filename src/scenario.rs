@@ -83,6 +83,8 @@ pub struct Scenario {
     pub pareto: ParetoRule,
     classes: BTreeMap<WorkClass, ClassParams>,
     pub projects: Vec<ProjectSpec>,
+    /// SHA-256 of the file it was read from, or of the built-in scenario's text.
+    pub sha256: String,
 }
 
 /// The file as written: every key optional, unknown keys refused.
@@ -122,16 +124,21 @@ struct RawClass {
 impl Scenario {
     /// The built-in scenario.
     pub fn builtin() -> Scenario {
-        Scenario::from_toml("built-in", "").expect("the built-in scenario is valid")
+        let mut scenario =
+            Scenario::from_toml("built-in", "").expect("the built-in scenario is valid");
+        scenario.sha256 = crate::provenance::sha256_hex(DEFAULT_TOML.as_bytes());
+        scenario
     }
 
     /// Reads a scenario file; `-` is not accepted (the inventory may be on stdin).
     pub fn read_path(path: &str) -> Result<Scenario> {
-        let text = crate::inventory::read_text(path, |message| Error::Scenario {
+        let (text, sha256) = crate::inventory::read_text(path, |message| Error::Scenario {
             path: path.to_string(),
             message,
         })?;
-        Scenario::from_toml(path, &text)
+        let mut scenario = Scenario::from_toml(path, &text)?;
+        scenario.sha256 = sha256;
+        Ok(scenario)
     }
 
     /// Parses `text` over the built-in defaults and validates the result.
@@ -142,8 +149,9 @@ impl Scenario {
         };
         let base: RawScenario = toml::from_str(DEFAULT_TOML).map_err(|e| error(e.to_string()))?;
         let user: RawScenario = toml::from_str(text).map_err(|e| error(e.to_string()))?;
-        let scenario = merge(source, base, user).map_err(error)?;
+        let mut scenario = merge(source, base, user).map_err(error)?;
         scenario.validate().map_err(error)?;
+        scenario.sha256 = crate::provenance::sha256_hex(text.as_bytes());
         Ok(scenario)
     }
 
@@ -363,6 +371,7 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
         classes.insert(class, params);
     }
     Ok(Scenario {
+        sha256: String::new(),
         source: source.to_string(),
         horizon_years: pick(user.horizon_years, base.horizon_years, "horizon_years")?,
         first_fiscal_year: pick(

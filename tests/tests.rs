@@ -7,5 +7,6 @@ mod corpus;
 mod formats;
 mod invariants;
 mod kagoshima;
+mod reproducible;
 mod scale;
 mod util;

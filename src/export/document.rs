@@ -64,7 +64,28 @@ pub fn build(a: &Analysis) -> Vec<Section> {
             .filter(|p| shows_table(p))
             .map(|p| project_table(a, p)),
     );
+    out.push(provenance(a));
     out
+}
+
+/// What the report was computed from, to match it to its files and to tell a rerun.
+fn provenance(a: &Analysis) -> Section {
+    let p = &a.provenance;
+    let mut notes = vec![format!("Computed by {}.", p.engine)];
+    if let Some(f) = &p.inventory {
+        notes.push(format!(
+            "Inventory {}: {} bytes, SHA-256 {}.",
+            a.inventory,
+            grouped(f.bytes as i64),
+            f.sha256
+        ));
+    }
+    notes.push(format!(
+        "Scenario {}: SHA-256 {}.",
+        a.scenario.source, p.scenario_sha256
+    ));
+    notes.push(format!("Rules {}: SHA-256 {}.", p.rules, p.rules_sha256));
+    section("Provenance", notes, None)
 }
 
 fn survey(a: &Analysis) -> Section {
