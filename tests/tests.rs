@@ -5,6 +5,7 @@ mod bad_scenario;
 mod cli;
 mod corpus;
 mod formats;
+mod fuzz_replay;
 mod invariants;
 mod kagoshima;
 mod reproducible;

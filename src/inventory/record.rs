@@ -13,14 +13,19 @@ use crate::number::{NumberError, Reading, Unit, parse_plain, read_quantity};
 /// real process, and small enough that every yen amount derived from it fits in an `i64`.
 pub const MAX_HOURS: f64 = 1e9;
 
-/// A cell without the whitespace around it: ASCII, and the full-width and no-break spaces that
-/// Japanese sheets carry.
+/// A cell without the whitespace around it: ASCII, the full-width and no-break spaces that
+/// Japanese sheets carry, and the invisible U+FEFF (a byte order mark left inside a file by
+/// joining two exports, which the CSV parsers drop only at the start of their input).
 pub fn trim_cell(bytes: &[u8]) -> &[u8] {
-    const WIDE: [&[u8]; 2] = ["\u{3000}".as_bytes(), "\u{a0}".as_bytes()];
+    const WIDE: [&[u8]; 3] = [
+        "\u{3000}".as_bytes(),
+        "\u{a0}".as_bytes(),
+        "\u{feff}".as_bytes(),
+    ];
     // Most cells have nothing to trim: neither end is ASCII space nor can start or end a wide
-    // space (U+3000 is E3 80 80, U+00A0 is C2 A0).
-    let clean_start = |c: u8| !c.is_ascii_whitespace() && c != 0xE3 && c != 0xC2;
-    let clean_end = |c: u8| !c.is_ascii_whitespace() && c != 0x80 && c != 0xA0;
+    // space (U+3000 is E3 80 80, U+00A0 is C2 A0, U+FEFF is EF BB BF).
+    let clean_start = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0xE3 | 0xC2 | 0xEF);
+    let clean_end = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0x80 | 0xA0 | 0xBF);
     if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
         && clean_start(first)
         && clean_end(last)
@@ -354,6 +359,8 @@ mod tests {
             ("\u{3000}", ""),
             ("", ""),
             ("〇", "〇"),
+            ("\u{feff}1", "1"),
+            ("\u{feff}", ""),
         ] {
             assert_eq!(trim_cell(cell.as_bytes()), trimmed.as_bytes(), "{cell:?}");
         }

@@ -198,12 +198,6 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
         return out;
     }
-    if let Some(at) = memchr::memchr(0, bytes) {
-        out.problems
-            .push(Problem::at_line(at as u64, super::binary_message()));
-        lines_from_offsets(&mut out, bytes);
-        return out;
-    }
     if !(block.regular && parse_regular(bytes, plan, &mut out)) {
         parse_any(bytes, plan, &mut out);
     }
@@ -219,7 +213,7 @@ fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
         .flexible(true)
         .delimiter(plan.delimiter)
         .from_reader(bytes);
-    let mut records = Records::new(plan, out);
+    let mut records = Records::new(plan, out, bytes);
     // Where the block's quotes are, found once: a record with none is read in place.
     let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
     let mut next_quote = 0;
@@ -256,7 +250,7 @@ fn parse_any(bytes: &[u8], plan: &Plan, out: &mut BlockResult) {
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let mut records = Records::new(plan, out);
+    let mut records = Records::new(plan, out, bytes);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
         let start = rec.position().map_or(0, |p| p.byte());
         let len = reader.position().byte() - start;
@@ -273,14 +267,17 @@ struct Records<'p, 'o> {
     plan: &'p Plan<'p>,
     out: &'o mut BlockResult,
     names: super::distinct::NameBatch<'p>,
+    /// The block has a NUL byte somewhere: look for it in each record.
+    nul: bool,
 }
 
 impl<'p, 'o> Records<'p, 'o> {
-    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult) -> Self {
+    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, bytes: &[u8]) -> Self {
         Records {
             plan,
             out,
             names: plan.distinct.batch(),
+            nul: memchr::memchr(0, bytes).is_some(),
         }
     }
 
@@ -294,6 +291,12 @@ impl<'p, 'o> Records<'p, 'o> {
             out.problems
                 .push(Problem::at_line(offset, overlong_message()));
             out.stopped = true;
+            return;
+        }
+        if self.nul && (0..rec.len()).any(|i| rec.get(i).is_some_and(|f| f.contains(&0))) {
+            out.rows += 1;
+            out.problems
+                .push(Problem::at_line(offset, super::binary_message()));
             return;
         }
         if record::is_blank(rec) {
