@@ -198,13 +198,11 @@ fn read_input(
     )
 }
 
-/// True when `head` holds the whole header row: a record end after any BOM and blank lines.
+/// True when `head` holds the whole header row: a record end after any BOM and whitespace
+/// (so a file of whitespace alone is read to its end and found empty, whatever the block size).
 fn holds_header(head: &[u8]) -> bool {
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let blank = text
-        .iter()
-        .take_while(|&&b| matches!(b, b'\r' | b'\n'))
-        .count();
+    let blank = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
     split::last_record_end(&text[blank..], b',').is_some_and(|c| c > 0)
 }
 
