@@ -118,11 +118,14 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
         std::str::from_utf8(self.bytes(field)).unwrap_or_default()
     }
 
-    fn fail(&mut self, field: Field, message: String) {
+    /// A problem or note at this record's cell of `field`.
+    fn at(&self, field: Field, message: String) -> Problem {
         let index = self.columns.index(field).unwrap_or(0);
-        let header = self.columns.header(index).to_string();
-        self.problems
-            .push(Problem::at_cell(self.line, index, &header, message));
+        Problem::at_cell(self.line, index, self.columns.header(index), message)
+    }
+
+    fn fail(&mut self, field: Field, message: String) {
+        self.problems.push(self.at(field, message));
         self.ok = false;
     }
 
@@ -131,11 +134,8 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
         let text = self.text(field);
         let Reading { value, approximate } = read_quantity(text, unit)?;
         if approximate {
-            let index = self.columns.index(field).unwrap_or(0);
-            let header = self.columns.header(index).to_string();
             let message = format!("\"{text}\" is an estimate, read as {value}");
-            self.notes
-                .push(Problem::at_cell(self.line, index, &header, message));
+            self.notes.push(self.at(field, message));
         }
         Ok(value)
     }
