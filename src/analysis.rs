@@ -356,7 +356,7 @@ impl<'a> Ranked<'a> {
 }
 
 /// The processes put into rank order in place: each swap moves one to its final position.
-fn in_rank_order(mut processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
+pub(crate) fn in_rank_order(mut processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
     let mut place = vec![0; order.len()];
     for (k, &i) in order.iter().enumerate() {
         place[i] = k;
@@ -462,7 +462,7 @@ fn echo(s: &Scenario) -> ScenarioEcho {
 }
 
 /// A process's own expected saving: its inventory estimate, else hours x the class rate.
-fn own_reduction(p: &Process, rate: f64) -> Option<f64> {
+pub(crate) fn own_reduction(p: &Process, rate: f64) -> Option<f64> {
     match p.reduction {
         Reduction::Hours(h) => Some(h),
         Reduction::Estimate if rate > 0.0 => Some(p.annual_hours * rate),

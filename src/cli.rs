@@ -31,6 +31,51 @@ pub enum Command {
     /// annual_count/年間処理件数, class/分類, reduction_hours/定量効果見込 (`-` = qualitative
     /// only), status/状況, feasible/実現可能性, blocker/課題 (optional).
     Run(RunArgs),
+    /// Put scenarios side by side on one inventory: totals, and every process whose priority
+    /// or payback year changes, with the reason.
+    ///
+    /// The first --scenario is the baseline; with only one, the built-in scenario is the
+    /// baseline. Example:
+    ///
+    ///   triage compare inventory/kagoshima-2020.csv -s inventory/kagoshima-2020.toml -s labour-3000.toml
+    ///
+    /// CSV: one row per changed process and scenario.
+    Compare(CompareArgs),
+    /// Vary scenario keys one at a time: portfolio NPV at each value (tornado data), and the
+    /// projects whose priority flips or whose NPV crosses zero, with the break-even value.
+    ///
+    /// Keys: labor_cost_per_hour, discount_rate, horizon_years, high_payback_within,
+    /// pareto.min_hours, pareto.cover, classes.CLASS.KEY and projects[NAME].KEY, where KEY is
+    /// reduction_rate (classes), reduction_hours (projects), study_cost, initial_cost,
+    /// annual_cost, go_live_year or months_in_first_year. Example:
+    ///
+    ///   triage sweep inventory/kagoshima-2020.csv -s inventory/kagoshima-2020.toml --vary labor_cost_per_hour=1500..3500
+    ///
+    /// CSV: one row per key and value.
+    Sweep(SweepArgs),
+    /// Monte Carlo: draw the scenario's uncertain keys and report per project the P10, P50
+    /// and P90 of NPV and the probability of paying back.
+    ///
+    /// Uncertain keys are written as ranges in the scenario:
+    /// reduction_rate = { low = 0.3, mode = 0.5, high = 0.7 } (triangular) or
+    /// { low = 0.3, high = 0.7 } (uniform). The result depends only on the seed and the
+    /// number of draws, not on the thread count. Example:
+    ///
+    ///   triage simulate inventory/kagoshima-2020.csv -s uncertain.toml --draws 1000 --seed 7
+    ///
+    /// CSV: one row per project.
+    Simulate(SimulateArgs),
+    /// Choose the projects that maximise portfolio NPV without spending more than the budget
+    /// in any year (optionally: starting at most N projects a year).
+    ///
+    /// Candidates are the projects with a quantitative effect, a positive NPV and no blocker.
+    /// The choice is exact (branch and bound); beyond its search limit the best choice found
+    /// is reported and marked as not proven optimal. Example:
+    ///
+    ///   triage budget inventory/kagoshima-2020.csv -s inventory/kagoshima-2020.toml --budget-per-year 20000000
+    ///
+    /// CSV: one row per candidate project, chosen or not, with the reason.
+    Budget(BudgetArgs),
     /// Write a synthetic inventory with the heavy tail of real surveys, to try triage at scale.
     ///
     /// About 7 % of processes hold about 85 % of the hours; the file depends only on --rows
@@ -83,6 +128,82 @@ pub struct RunArgs {
     pub block_size: Option<u32>,
 }
 
+/// What every scenario tool reads and writes.
+#[derive(Debug, Args)]
+pub struct ToolArgs {
+    /// Inventory CSV file; `-` reads standard input.
+    pub inventory: String,
+    /// Keyword rules for the work classes (default: see `triage defaults rules`).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// Worker threads (default: one per CPU). Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub tool: ToolArgs,
+    /// A scenario TOML; repeat for each. The first is the baseline.
+    #[arg(short, long = "scenario", value_name = "FILE", required = true)]
+    pub scenarios: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub tool: ToolArgs,
+    /// The scenario the sweep starts from (default: the built-in scenario).
+    #[arg(short, long, value_name = "FILE")]
+    pub scenario: Option<String>,
+    /// KEY=FROM..TO: a key and the range it sweeps; repeat for each key.
+    #[arg(long, value_name = "KEY=FROM..TO", required = true)]
+    pub vary: Vec<String>,
+    /// Values per key, evenly spaced from FROM to TO (whole values for yen and years).
+    #[arg(long, value_name = "N", default_value_t = 11, value_parser = clap::value_parser!(u32).range(2..=1001))]
+    pub steps: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub tool: ToolArgs,
+    /// The scenario with ranges for its uncertain keys.
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub scenario: String,
+    /// Number of draws.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub draws: u32,
+    /// Seed of the random numbers; the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    #[command(flatten)]
+    pub tool: ToolArgs,
+    /// The scenario (default: the built-in scenario).
+    #[arg(short, long, value_name = "FILE")]
+    pub scenario: Option<String>,
+    /// Yen that may be spent in each fiscal year of the horizon, on all chosen projects.
+    #[arg(long, value_name = "YEN", value_parser = yen_amount)]
+    pub budget_per_year: i64,
+    /// At most this many chosen projects may go live in any one year.
+    #[arg(long, value_name = "N")]
+    pub max_starts_per_year: Option<u32>,
+}
+
 #[derive(Debug, Args)]
 pub struct GenArgs {
     /// Number of processes.
@@ -116,6 +237,18 @@ pub enum DefaultFile {
     Rules,
 }
 
+impl OutputFormat {
+    /// The engine's format.
+    pub fn format(self) -> Format {
+        match self {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Md => Format::Markdown,
+        }
+    }
+}
+
 impl RunArgs {
     /// The engine's request for these arguments.
     pub fn to_config(&self) -> RunConfig {
@@ -128,12 +261,7 @@ impl RunArgs {
             scenario: self.scenario.clone(),
             rules: self.rules.clone(),
             pareto,
-            format: match self.format {
-                OutputFormat::Table => Format::Table,
-                OutputFormat::Csv => Format::Csv,
-                OutputFormat::Json => Format::Json,
-                OutputFormat::Md => Format::Markdown,
-            },
+            format: self.format.format(),
             output: self.output.clone(),
             listing: if self.only_selected {
                 Listing::Selected
@@ -151,6 +279,16 @@ fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("\"{text}\" is not a number of hours, 0 or more")),
+    }
+}
+
+fn yen_amount(text: &str) -> Result<i64, String> {
+    let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
+    match digits.parse::<i64>() {
+        Ok(v) if (0..=triage::scenario::MAX_YEN).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{text}\" is not an amount of yen (e.g. 20000000 or 20,000,000)"
+        )),
     }
 }
 

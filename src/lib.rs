@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod classify;
+pub mod consult;
 pub mod error;
 pub mod export;
 pub mod format;
@@ -17,12 +18,14 @@ pub mod inventory;
 pub mod model;
 pub mod number;
 pub mod pareto;
+pub mod portfolio;
 pub mod priority;
 pub mod projection;
 pub mod projects;
 pub mod provenance;
 pub mod scenario;
 pub mod summary;
+pub mod vary;
 
 pub use analysis::{Analysis, Listing, Ranked, analyze, analyze_listing};
 pub use error::{Error, Result};

@@ -4,8 +4,12 @@ mod cli;
 mod progress;
 
 use clap::Parser;
-use cli::{Cli, Command, DefaultFile};
+use cli::{Cli, Command, DefaultFile, ToolArgs};
 use std::process::ExitCode;
+use triage::consult;
+use triage::export::ReportDyn;
+use triage::portfolio::Portfolio;
+use triage::scenario::Scenario;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -38,6 +42,23 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Compare(args) => tool(&args.tool, |portfolio| {
+            let scenarios = match args.scenarios.len() {
+                1 => vec![
+                    Scenario::builtin(),
+                    Scenario::read_path(&args.scenarios[0])?,
+                ],
+                _ => (args.scenarios.iter())
+                    .map(|p| Scenario::read_path(p))
+                    .collect::<triage::Result<_>>()?,
+            };
+            let report = consult::compare::compare(portfolio, &scenarios)?;
+            Ok(Box::new(report))
+        }),
+        Command::Sweep(_) | Command::Simulate(_) | Command::Budget(_) => {
+            eprintln!("triage: error: not yet");
+            ExitCode::from(2)
+        }
         Command::Gen(args) => {
             let result = triage::export::write_to(args.output.as_deref(), |out| {
                 triage::generate::write_inventory(args.rows, args.seed, out)
@@ -54,6 +75,35 @@ fn main() -> ExitCode {
             }))
         }
     }
+}
+
+/// Runs a scenario tool: reads the inventory once (with a progress bar on a terminal), hands
+/// it to `make`, and writes the report.
+fn tool(
+    args: &ToolArgs,
+    make: impl FnOnce(&Portfolio) -> triage::Result<Box<dyn ReportDyn>> + Send,
+) -> ExitCode {
+    let threads = args.threads.map_or(0, usize::from);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("triage: error: cannot start {threads} threads: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bar = progress::for_inventory(&args.inventory, args.quiet);
+    let result = pool.install(|| {
+        let mut warn = |w: &str| eprintln!("triage: warning: {w}");
+        let portfolio = consult::open(&args.inventory, args.rules.as_deref(), &mut warn, &|n| {
+            bar.inc(n)
+        });
+        bar.finish_and_clear();
+        let report = make(&portfolio?)?;
+        triage::export::write_to(args.output.as_deref(), |out| {
+            triage::export::render_report(report.as_ref(), args.format.format(), out)
+        })
+    });
+    exit(result)
 }
 
 /// The exit status of a command, with its error on stderr.

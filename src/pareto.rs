@@ -67,6 +67,16 @@ impl Ranking {
         }
     }
 
+    /// How many leading ranks `rule` selects; `hours` in rank order.
+    pub fn selected_by(&self, hours_in_rank_order: &[f64], rule: &ParetoRule) -> usize {
+        select_ranked(
+            hours_in_rank_order,
+            &self.cumulative_hours,
+            self.total_hours,
+            rule,
+        )
+    }
+
     /// Hours held by the selected processes.
     pub fn selected_hours(&self) -> f64 {
         match self.selected {
@@ -138,14 +148,26 @@ fn select(
     let by_hours = rule
         .min_hours
         .map_or(0, |min| order.partition_point(|&i| hours[i] >= min));
-    let by_share = rule.cover.filter(|_| total > 0.0).map_or(0, |share| {
+    by_hours.max(by_share(cumulative, total, rule))
+}
+
+/// [`select`] for hours already in rank order.
+fn select_ranked(hours: &[f64], cumulative: &[f64], total: f64, rule: &ParetoRule) -> usize {
+    let by_hours = rule
+        .min_hours
+        .map_or(0, |min| hours.partition_point(|&h| h >= min));
+    by_hours.max(by_share(cumulative, total, rule))
+}
+
+/// Length of the smallest leading run holding `rule.cover` of all hours (0 without it).
+fn by_share(cumulative: &[f64], total: f64, rule: &ParetoRule) -> usize {
+    rule.cover.filter(|_| total > 0.0).map_or(0, |share| {
         let target = share * total;
         match cumulative.partition_point(|&c| c < target) {
             n if n < cumulative.len() => n + 1,
             n => n,
         }
-    });
-    by_hours.max(by_share)
+    })
 }
 
 #[cfg(test)]

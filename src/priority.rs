@@ -218,24 +218,34 @@ pub struct ProjectFacts {
 
 /// Rules 4-7: a project's priority and its reasons, the deciding reason first.
 pub fn project_priority(f: &ProjectFacts) -> (Priority, Arc<[Reason]>) {
+    (decide(f), project_reasons(f))
+}
+
+/// Rules 4-7: a project's priority alone, without writing its reasons down (what a scenario
+/// sweep needs a million times).
+pub fn decide(f: &ProjectFacts) -> Priority {
     match f.effect {
-        Effect::QualitativeOnly => return (Priority::Low, Arc::new([Reason::QualitativeOnly])),
-        Effect::NoEstimate => return (Priority::Low, Arc::new([Reason::NoEstimate])),
+        Effect::QualitativeOnly | Effect::NoEstimate => Priority::Low,
+        Effect::Hours(_) if f.blocker.is_some() => Priority::Medium,
+        Effect::Hours(_) => match f.payback_year {
+            Some(year) if year <= f.high_payback_within => Priority::High,
+            _ => Priority::Medium,
+        },
+    }
+}
+
+/// Rules 4-7: the reasons of a project's priority, the deciding one first.
+pub fn project_reasons(f: &ProjectFacts) -> Arc<[Reason]> {
+    match f.effect {
+        Effect::QualitativeOnly => return Arc::new([Reason::QualitativeOnly]),
+        Effect::NoEstimate => return Arc::new([Reason::NoEstimate]),
         Effect::Hours(_) => {}
     }
     let payback = payback_reason(f);
-    if let Some(blocker) = f.blocker {
-        return (
-            Priority::Medium,
-            Arc::new([Reason::Blocker(blocker), payback]),
-        );
+    match f.blocker {
+        Some(blocker) => Arc::new([Reason::Blocker(blocker), payback]),
+        None => Arc::new([payback]),
     }
-    let priority = if payback.code() == ReasonCode::PaybackWithin {
-        Priority::High
-    } else {
-        Priority::Medium
-    };
-    (priority, Arc::new([payback]))
 }
 
 fn payback_reason(f: &ProjectFacts) -> Reason {

@@ -116,6 +116,10 @@ pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
 pub struct Outcome {
     pub payback_year: Option<u32>,
     pub npv: i64,
+    /// Cost over the whole horizon.
+    pub cost: i64,
+    /// Savings over the whole horizon.
+    pub savings: i64,
     /// An amount reached the `i64` limit and is not exact.
     pub saturated: bool,
 }
@@ -126,6 +130,8 @@ pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
     let mut result = Outcome {
         payback_year: None,
         npv: 0,
+        cost: 0,
+        savings: 0,
         saturated: false,
     };
     let mut npv = 0.0f64;
@@ -143,6 +149,7 @@ pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
             result.payback_year = Some(row.year);
         }
         npv += (row.savings as f64 - row.cost as f64) / discount.powi(row.year as i32 - 1);
+        (result.cost, result.savings) = (row.cumulative_cost, row.cumulative_savings);
     });
     result.npv = npv.round() as i64;
     result

@@ -7,7 +7,7 @@
 
 use crate::analysis::ProcessOutcome;
 use crate::error::{Error, Result};
-use crate::model::{Priority, Reduction, WorkClass};
+use crate::model::{Blocker, Priority, Reduction, WorkClass};
 use crate::priority::{self, Effect, ProjectFacts, Reason};
 use crate::projection::{self, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
@@ -188,11 +188,13 @@ impl<'a> Projects<'a> {
     /// written as it goes needs.
     pub fn default_decision(&self, o: &ProcessOutcome) -> Result<Decision> {
         let name = self.default_name(o);
-        let a = assess(&name, None, &[o], self.scenario, &self.defaults)?;
+        let a = assess(None, &[Member::of(o)], self.scenario, &self.defaults)
+            .map_err(|e| e.error(&name, self.scenario))?;
+        let (priority, reasons) = priority::project_priority(&a.facts);
         Ok(Decision {
             name,
-            priority: a.priority,
-            reasons: a.reasons,
+            priority,
+            reasons,
         })
     }
 
@@ -237,10 +239,10 @@ fn unique_name(name: String, taken: &HashSet<Arc<str>>) -> Arc<str> {
 }
 
 /// The cost table of each class's default project, computed once and shared.
-struct DefaultCosts(HashMap<WorkClass, Arc<[i64]>>);
+pub struct DefaultCosts(HashMap<WorkClass, Arc<[i64]>>);
 
 impl DefaultCosts {
-    fn new(scenario: &Scenario) -> DefaultCosts {
+    pub fn new(scenario: &Scenario) -> DefaultCosts {
         let table = WorkClass::ALL.iter().map(|&class| {
             let c = scenario.class(class);
             let costs = projection::component_costs(
@@ -263,8 +265,10 @@ fn evaluate(
     scenario: &Scenario,
     defaults: &DefaultCosts,
 ) -> Result<ProjectOutcome> {
-    let a = assess(&name, spec, members, scenario, defaults)?;
-    let quantitative = matches!(a.effect, Effect::Hours(_));
+    let facts: Vec<Member> = members.iter().map(|o| Member::of(o)).collect();
+    let a = assess(spec, &facts, scenario, defaults).map_err(|e| e.error(&name, scenario))?;
+    let (priority, reasons) = priority::project_priority(&a.facts);
+    let quantitative = matches!(a.facts.effect, Effect::Hours(_));
     Ok(ProjectOutcome {
         name,
         origin: if spec.is_some() {
@@ -274,42 +278,84 @@ fn evaluate(
         },
         processes: members.iter().map(|o| o.input.id().to_string()).collect(),
         class: a.class,
-        reduction_hours: match a.effect {
+        reduction_hours: match a.facts.effect {
             Effect::Hours(h) => Some(h),
             _ => None,
         },
-        payback_year: a.payback_year,
-        npv: quantitative.then_some(a.npv),
-        priority: a.priority,
-        reasons: a.reasons,
+        payback_year: a.facts.payback_year,
+        npv: quantitative.then_some(a.facts.npv),
+        priority,
+        reasons,
         plan: quantitative.then_some(a.plan),
         economy: a.economy,
     })
 }
 
-/// A project projected and decided.
-struct Assessment {
-    class: WorkClass,
-    effect: Effect,
-    plan: ProjectPlan,
-    economy: Economy,
-    payback_year: Option<u32>,
-    npv: i64,
-    priority: Priority,
-    reasons: Arc<[Reason]>,
+/// What a project needs to know of one of its processes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    /// The process's class (none when it is not selected).
+    pub class: Option<WorkClass>,
+    /// The process's own expected saving: its estimate, else hours x its class's rate.
+    pub reduction_hours: Option<f64>,
+    /// What the inventory says about the reduction.
+    pub reduction: Reduction,
+    pub blocker: Option<Blocker>,
 }
 
-/// Projects a project serving `members` (MODEL.md section 5) and decides it (rules 4-7).
-fn assess(
-    name: &str,
+impl Member {
+    pub fn of(o: &ProcessOutcome) -> Member {
+        Member {
+            class: o.class,
+            reduction_hours: o.reduction_hours,
+            reduction: o.input.reduction,
+            blocker: o.input.blocker,
+        }
+    }
+}
+
+/// A project projected: what rules 4-7 decide on, and the plan behind the figures.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub class: WorkClass,
+    pub facts: ProjectFacts,
+    /// Cost and savings over the whole horizon.
+    pub cost: i64,
+    pub savings: i64,
+    pub plan: ProjectPlan,
+    pub economy: Economy,
+}
+
+/// A project whose amounts exceed what `i64` yen can hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Saturated;
+
+impl Saturated {
+    /// The scenario error naming the project.
+    pub fn error(self, name: &str, scenario: &Scenario) -> Error {
+        let message = format!(
+            "project \"{name}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
+            i64::MAX
+        );
+        Error::Scenario {
+            path: scenario.source.clone(),
+            message,
+        }
+    }
+}
+
+/// Projects a project serving `members` (in rank order; MODEL.md section 5) and gathers what
+/// rules 4-7 decide on. The one place a project's figures are computed, whether for a run or
+/// for a scenario comparison.
+pub fn assess(
     spec: Option<&ProjectSpec>,
-    members: &[&ProcessOutcome],
+    members: &[Member],
     scenario: &Scenario,
     defaults: &DefaultCosts,
-) -> Result<Assessment> {
+) -> std::result::Result<Assessment, Saturated> {
     let class = spec
         .and_then(|s| s.class)
-        .or(members[0].class)
+        .or(members.first().and_then(|m| m.class))
         .unwrap_or(WorkClass::Other);
     let effect = effect(spec, members);
     let plan = plan(spec, class, &effect, scenario, defaults);
@@ -320,48 +366,38 @@ fn assess(
     };
     let projection = projection::outcome(&plan, &economy);
     if projection.saturated {
-        let message = format!(
-            "project \"{name}\": its amounts exceed {} yen; check labor_cost_per_hour, reduction_hours and costs",
-            i64::MAX
-        );
-        return Err(Error::Scenario {
-            path: scenario.source.clone(),
-            message,
-        });
+        return Err(Saturated);
     }
     let facts = ProjectFacts {
         effect,
-        blocker: members.iter().find_map(|o| o.input.blocker),
+        blocker: members.iter().find_map(|m| m.blocker),
         payback_year: projection.payback_year,
         horizon_years: scenario.horizon_years,
         high_payback_within: scenario.high_payback_within,
         npv: projection.npv,
     };
-    let (priority, reasons) = priority::project_priority(&facts);
     Ok(Assessment {
         class,
-        effect,
+        facts,
+        cost: projection.cost,
+        savings: projection.savings,
         plan,
         economy,
-        payback_year: projection.payback_year,
-        npv: projection.npv,
-        priority,
-        reasons,
     })
 }
 
 /// The project's effect: the scenario's figure, else the sum of its members' estimates.
-fn effect(spec: Option<&ProjectSpec>, members: &[&ProcessOutcome]) -> Effect {
+fn effect(spec: Option<&ProjectSpec>, members: &[Member]) -> Effect {
     if let Some(h) = spec.and_then(|s| s.reduction_hours) {
         return Effect::Hours(h);
     }
-    let mut estimates = members.iter().filter_map(|o| o.reduction_hours).peekable();
+    let mut estimates = members.iter().filter_map(|m| m.reduction_hours).peekable();
     if estimates.peek().is_some() {
         return Effect::Hours(estimates.sum());
     }
     let qualitative = members
         .iter()
-        .any(|o| o.input.reduction == Reduction::QualitativeOnly);
+        .any(|m| m.reduction == Reduction::QualitativeOnly);
     if qualitative {
         Effect::QualitativeOnly
     } else {

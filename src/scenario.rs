@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::WorkClass;
+use crate::vary::{Distribution, Knob, Uncertain, take_ranges};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -83,6 +84,8 @@ pub struct Scenario {
     pub pareto: ParetoRule,
     classes: BTreeMap<WorkClass, ClassParams>,
     pub projects: Vec<ProjectSpec>,
+    /// Keys written as ranges, which a simulation draws (a run uses their central value).
+    pub uncertain: Vec<Uncertain>,
     /// SHA-256 of the file it was read from, or of the built-in scenario's text.
     pub sha256: String,
 }
@@ -148,9 +151,17 @@ impl Scenario {
             message,
         };
         let base: RawScenario = toml::from_str(DEFAULT_TOML).map_err(|e| error(e.to_string()))?;
-        let user: RawScenario = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        let ranges = take_ranges(&mut table).map_err(error)?;
+        // Without ranges the text itself is read, so that errors keep their line and column.
+        let user: RawScenario = match ranges.is_empty() {
+            true => toml::from_str(text),
+            false => RawScenario::deserialize(table),
+        }
+        .map_err(|e| error(e.to_string()))?;
         let mut scenario = merge(source, base, user).map_err(error)?;
         scenario.validate().map_err(error)?;
+        scenario.uncertain = scenario.read_ranges(ranges).map_err(error)?;
         scenario.sha256 = crate::provenance::sha256_hex(text.as_bytes());
         Ok(scenario)
     }
@@ -158,6 +169,46 @@ impl Scenario {
     /// The assumptions for a class.
     pub fn class(&self, class: WorkClass) -> &ClassParams {
         &self.classes[&class]
+    }
+
+    /// The assumptions for a class, to change them.
+    pub fn class_mut(&mut self, class: WorkClass) -> &mut ClassParams {
+        self.classes.entry(class).or_insert(ClassParams {
+            reduction_rate: 0.0,
+            study_cost: 0,
+            initial_cost: 0,
+            annual_cost: 0,
+            go_live_year: 1,
+            months_in_first_year: 12,
+        })
+    }
+
+    /// Checks every value, as reading the file does (after a key was set).
+    pub fn check(&self) -> Result<(), String> {
+        self.validate()
+    }
+
+    /// The ranges of the file as keys a simulation draws; each end must be a valid value.
+    fn read_ranges(&self, ranges: Vec<(String, Distribution)>) -> Result<Vec<Uncertain>, String> {
+        let mut uncertain = Vec::with_capacity(ranges.len());
+        for (path, distribution) in ranges {
+            let knob = Knob::parse(&path, self)?;
+            if !knob.may_be_uncertain() {
+                return Err(format!(
+                    "{path}: a range is not allowed here; ranges are for rates, costs, hours \
+                     and timing, not for the horizon or the Pareto rule (vary those with \
+                     `triage sweep`)"
+                ));
+            }
+            let (low, high) = distribution.bounds();
+            for end in [low, high] {
+                let mut probe = self.clone();
+                knob.set(&mut probe, end)
+                    .map_err(|e| format!("{path}: range end: {e}"))?;
+            }
+            uncertain.push(Uncertain { knob, distribution });
+        }
+        Ok(uncertain)
     }
 
     /// Replaces the Pareto rule (command-line overrides).
@@ -396,6 +447,7 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
         },
         classes,
         projects: user.projects,
+        uncertain: Vec::new(),
     })
 }
 

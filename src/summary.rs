@@ -33,7 +33,7 @@ impl ByPriority {
         self.excluded += other.excluded;
     }
 
-    fn add(&mut self, p: Priority) {
+    pub fn add(&mut self, p: Priority) {
         match p {
             Priority::High => self.high += 1,
             Priority::Medium => self.medium += 1,

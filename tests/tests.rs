@@ -10,4 +10,5 @@ mod invariants;
 mod kagoshima;
 mod reproducible;
 mod scale;
+mod scenarios;
 mod util;

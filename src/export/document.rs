@@ -19,7 +19,8 @@ pub struct Grid {
 }
 
 impl Grid {
-    fn new(columns: &[(&str, bool)]) -> Grid {
+    /// An empty grid with these (header, right-aligned) columns.
+    pub fn new(columns: &[(&str, bool)]) -> Grid {
         Grid {
             header: columns.iter().map(|(h, _)| h.to_string()).collect(),
             right: columns.iter().map(|&(_, r)| r).collect(),
@@ -27,7 +28,7 @@ impl Grid {
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 }
@@ -40,7 +41,8 @@ pub struct Section {
     pub grid: Option<Grid>,
 }
 
-fn section(title: impl Into<String>, notes: Vec<String>, grid: Option<Grid>) -> Section {
+/// A section with its title, notes and table.
+pub fn section(title: impl Into<String>, notes: Vec<String>, grid: Option<Grid>) -> Section {
     Section {
         title: title.into(),
         notes,

@@ -4,7 +4,12 @@ use super::document::Section;
 use std::io::{self, Write};
 
 pub fn write(sections: &[Section], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "# triage report")?;
+    write_titled("triage report", sections, out)
+}
+
+/// The sections under a first-level heading.
+pub fn write_titled(title: &str, sections: &[Section], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# {}", escape(title))?;
     for s in sections {
         writeln!(out, "\n## {}\n", escape(&s.title))?;
         for note in s.notes.iter().filter(|n| !n.is_empty()) {

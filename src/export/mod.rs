@@ -17,7 +17,66 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub use csv_out::stream as stream_csv;
-pub use document::{Grid, Section, build};
+pub use document::{Grid, Section, build, section};
+
+/// What a scenario tool (compare, sweep, simulate, budget) writes: sections for people, one
+/// table for spreadsheets, everything for programs.
+pub trait Report: serde::Serialize {
+    /// The report's title (the Markdown heading).
+    fn title(&self) -> String;
+    /// The sections of the terminal table and the Markdown.
+    fn sections(&self) -> Vec<Section>;
+    /// The CSV: a header and rows of unformatted values.
+    fn csv(&self) -> (Vec<&'static str>, Vec<Vec<String>>);
+}
+
+/// Renders a scenario tool's report as `format` into `out`.
+pub fn render_report(
+    report: &dyn ReportDyn,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => terminal::write(&report.sections(), out),
+        Format::Markdown => markdown::write_titled(&report.title(), &report.sections(), out),
+        Format::Csv => {
+            let (header, rows) = report.csv();
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(&header)?;
+            for row in rows {
+                w.write_record(&row)?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            report.write_json(out)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// [`Report`] usable as a trait object.
+pub trait ReportDyn {
+    fn title(&self) -> String;
+    fn sections(&self) -> Vec<Section>;
+    fn csv(&self) -> (Vec<&'static str>, Vec<Vec<String>>);
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl<T: Report> ReportDyn for T {
+    fn title(&self) -> String {
+        Report::title(self)
+    }
+    fn sections(&self) -> Vec<Section> {
+        Report::sections(self)
+    }
+    fn csv(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+        Report::csv(self)
+    }
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(out, self).map_err(io::Error::from)
+    }
+}
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

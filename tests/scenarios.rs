@@ -1,0 +1,174 @@
+//! The scenario tools: the portfolio evaluator agrees with `triage run`, and compare, sweep,
+//! simulate and budget give the figures a person can check by hand from MODEL.md.
+
+use crate::util::{dir_with, kagoshima_csv, kagoshima_toml, run, triage};
+use proptest::prelude::*;
+use serde_json::Value;
+use triage::classify::RuleTable;
+use triage::inventory::{self, ReadOptions};
+use triage::portfolio::Portfolio;
+use triage::priority::Effect;
+use triage::scenario::Scenario;
+
+/// The Kagoshima scenario's text with `labor_cost_per_hour` replaced.
+pub fn kagoshima_with(key: &str, value: &str) -> String {
+    let text = std::fs::read_to_string(kagoshima_toml()).expect("the bundled scenario");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} =")))
+        .expect("the key is in the bundled scenario");
+    text.replacen(line, &format!("{key} = {value}"), 1)
+}
+
+/// A run's projects and priority counts equal the portfolio's for the same scenario.
+fn agrees_with_run(inventory_bytes: &[u8], scenario: &Scenario) -> Result<(), TestCaseError> {
+    let dir = dir_with(&[("inv.csv", inventory_bytes)]);
+    let path = dir.path().join("inv.csv").display().to_string();
+    let rules = RuleTable::builtin();
+    let read = || inventory::read_path(&path, &ReadOptions::default()).expect("readable");
+    let analysis = triage::analyze(read(), scenario, &rules).expect("a run");
+    let portfolio = Portfolio::new(read(), &rules);
+    let shape = portfolio.shape(scenario).expect("a shape");
+    let evaluation = portfolio.evaluate(&shape, scenario).expect("figures");
+    prop_assert_eq!(analysis.projects.len(), shape.projects.len());
+    for (run, (project, figures)) in analysis
+        .projects
+        .iter()
+        .zip(shape.projects.iter().zip(&evaluation.figures))
+    {
+        let facts = &figures.assessment.facts;
+        prop_assert_eq!(&*run.name, portfolio.project_name(project, scenario));
+        prop_assert_eq!(run.priority, figures.priority);
+        prop_assert_eq!(run.payback_year, facts.payback_year);
+        let hours = match facts.effect {
+            Effect::Hours(h) => Some(h),
+            _ => None,
+        };
+        prop_assert_eq!(run.reduction_hours, hours);
+        prop_assert_eq!(run.npv, hours.map(|_| facts.npv));
+    }
+    prop_assert_eq!(analysis.summary.by_priority, evaluation.totals.by_priority);
+    prop_assert_eq!(analysis.summary.selected, evaluation.totals.selected);
+    Ok(())
+}
+
+#[test]
+fn portfolio_agrees_with_run_on_kagoshima() {
+    let bytes = std::fs::read(kagoshima_csv()).expect("the bundled inventory");
+    for scenario in [
+        Scenario::read_path(&kagoshima_toml()).expect("the bundled scenario"),
+        Scenario::builtin(),
+    ] {
+        agrees_with_run(&bytes, &scenario).expect("agreement");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn portfolio_agrees_with_run_on_generated_inventories(
+        seed in 0u64..1000,
+        rows in 1u64..400,
+        labor in 500i64..6000,
+        rate in 0.0f64..1.0,
+        min_hours in prop::option::of(0.0f64..3000.0),
+        cover in prop::option::of(0.05f64..1.0),
+        within in 1u32..8,
+        discount in 0.0f64..0.1,
+    ) {
+        let mut bytes = Vec::new();
+        triage::generate::write_inventory(rows, seed, &mut bytes).expect("generated");
+        let cover = if min_hours.is_none() && cover.is_none() { Some(0.8) } else { cover };
+        let mut text = format!(
+            "labor_cost_per_hour = {labor}\nhigh_payback_within = {within}\ndiscount_rate = {discount}\n\
+             [classes.automation]\nreduction_rate = {rate}\n[pareto]\n"
+        );
+        if let Some(h) = min_hours { text.push_str(&format!("min_hours = {h}\n")); }
+        if let Some(c) = cover { text.push_str(&format!("cover = {c}\n")); }
+        let scenario = Scenario::from_toml("s.toml", &text).expect("a valid scenario");
+        agrees_with_run(&bytes, &scenario)?;
+    }
+}
+
+fn json(args: &[&str], files: &[(&str, &[u8])]) -> Value {
+    let dir = dir_with(files);
+    let r = run(triage(dir.path()).args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("JSON")
+}
+
+#[test]
+fn compare_shows_totals_and_the_processes_that_change() {
+    let labour = kagoshima_with("labor_cost_per_hour", "2400");
+    let (csv, toml) = (kagoshima_csv(), kagoshima_toml());
+    let report = json(
+        &[
+            "compare",
+            &csv,
+            "-s",
+            &toml,
+            "-s",
+            "l2400.toml",
+            "-f",
+            "json",
+        ],
+        &[("l2400.toml", labour.as_bytes())],
+    );
+    let totals = |i: usize| report["scenarios"][i]["totals"].clone();
+    assert_eq!(totals(0)["by_priority"]["high"], 1);
+    assert_eq!(totals(1)["by_priority"]["high"], 0);
+    assert_eq!(totals(1)["selected"], 36);
+    // Project 1 (process 18) at 2,400 yen/h: by year 4 it saves 2,186 x 2,400 x (8/12 + 2)
+    // = 13,990,400 yen against 14,231,800 of cost, by year 5 19,236,800 against 16,981,800:
+    // payback moves from year 4 to 5 and the priority from high to medium. Over 8 years it
+    // saves 2,186 x 2,400 x (8/12 + 6) = 34,976,000, so NPV = 34,976,000 - 25,231,800.
+    let changes = report["changes"].as_array().expect("changes");
+    let p18 = changes
+        .iter()
+        .find(|c| c["id"] == "18")
+        .expect("process 18 changes");
+    let (base, new) = (&p18["outcomes"][0], &p18["outcomes"][1]);
+    assert_eq!(
+        (base["priority"].as_str(), base["payback_year"].as_u64()),
+        (Some("high"), Some(4))
+    );
+    assert_eq!(
+        (new["priority"].as_str(), new["payback_year"].as_u64()),
+        (Some("medium"), Some(5))
+    );
+    assert_eq!(base["npv"], 37_395_173 - 25_231_800);
+    assert_eq!(new["npv"], 34_976_000 - 25_231_800);
+    assert_eq!(new["reasons"][0]["code"], "late-payback");
+    for c in changes {
+        let (a, b) = (&c["outcomes"][0], &c["outcomes"][1]);
+        assert!(a["priority"] != b["priority"] || a["payback_year"] != b["payback_year"]);
+    }
+}
+
+#[test]
+fn compare_writes_every_format() {
+    let (csv, toml) = (kagoshima_csv(), kagoshima_toml());
+    let labour = kagoshima_with("labor_cost_per_hour", "2400");
+    let dir = dir_with(&[("l2400.toml", labour.as_bytes())]);
+    for format in ["table", "md", "csv"] {
+        let r = run(triage(dir.path()).args([
+            "compare",
+            &csv,
+            "-s",
+            &toml,
+            "-s",
+            "l2400.toml",
+            "-f",
+            format,
+        ]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("給与支払報告書エラー処理"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+    let r = run(triage(dir.path()).args(["compare", &csv, "-s", "l2400.toml", "-f", "csv"]));
+    assert_eq!(r.code, 0, "one scenario is compared with the built-in one");
+    assert!(r.stdout.contains(",built-in,"), "{}", r.stdout);
+}
