@@ -107,6 +107,10 @@ pub enum Error {
     /// A classification rule file that is not valid.
     #[error("{path}: {message}")]
     Rules { path: String, message: String },
+
+    /// A command-line value the engine cannot use (exit 2, as clap's own usage errors).
+    #[error("{0}")]
+    Usage(String),
     /// The report cannot be written.
     #[error("{path}: cannot write the output: {source}")]
     Output {
@@ -120,7 +124,7 @@ impl Error {
     /// problem), 1 for problems with the data in it.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Open { .. } => 2,
+            Error::Open { .. } | Error::Usage(_) => 2,
             _ => 1,
         }
     }

@@ -55,7 +55,25 @@ fn main() -> ExitCode {
             let report = consult::compare::compare(portfolio, &scenarios)?;
             Ok(Box::new(report))
         }),
-        Command::Sweep(_) | Command::Simulate(_) | Command::Budget(_) => {
+        Command::Sweep(args) => {
+            // Arguments are checked before a large inventory is read.
+            let scenario = consult::scenario(args.scenario.as_deref());
+            let ranges = scenario.and_then(|s| {
+                let ranges = (args.vary.iter())
+                    .map(|v| consult::sweep::Range::parse(v, &s))
+                    .collect::<triage::Result<Vec<_>>>()?;
+                Ok((s, ranges))
+            });
+            let (scenario, ranges) = match ranges {
+                Ok(ready) => ready,
+                Err(e) => return exit::<()>(Err(e)),
+            };
+            tool(&args.tool, |portfolio| {
+                let report = consult::sweep::sweep(portfolio, &scenario, &ranges, args.steps)?;
+                Ok(Box::new(report))
+            })
+        }
+        Command::Simulate(_) | Command::Budget(_) => {
             eprintln!("triage: error: not yet");
             ExitCode::from(2)
         }

@@ -172,3 +172,72 @@ fn compare_writes_every_format() {
     assert_eq!(r.code, 0, "one scenario is compared with the built-in one");
     assert!(r.stdout.contains(",built-in,"), "{}", r.stdout);
 }
+
+#[test]
+fn sweep_finds_the_break_even_values_of_project_one() {
+    let (csv, toml) = (kagoshima_csv(), kagoshima_toml());
+    let report = json(
+        &[
+            "sweep",
+            &csv,
+            "-s",
+            &toml,
+            "--vary",
+            "labor_cost_per_hour=1500..3500",
+            "--vary",
+            "projects[給与支払報告書エラー処理].reduction_hours=1000..3000",
+            "-f",
+            "json",
+        ],
+        &[],
+    );
+    let key = |name: &str| {
+        let keys = report["keys"].as_array().expect("keys");
+        keys.iter()
+            .find(|k| k["key"] == name)
+            .expect("the key")
+            .clone()
+    };
+    let flip = |k: &Value, kind: &str| {
+        let flips = k["flips"].as_array().expect("flips");
+        let f = flips
+            .iter()
+            .find(|f| f["project"] == "給与支払報告書エラー処理" && f["change"]["kind"] == kind);
+        f.expect("a flip of project 1")["at"]
+            .as_f64()
+            .expect("a value")
+    };
+    // Project 1 costs 25,231,800 yen over 8 years and saves 2,186 h x rate x (8/12 + 6):
+    // NPV >= 0 from 25,231,800 / 14,573.33 = 1,731.4 yen/h, so from 1,732 (at 1,731 it saves
+    // 2,522,644 + 6 x 3,783,966 = 25,226,440; at 1,732, 25,241,013).
+    let labour = key("labor_cost_per_hour");
+    assert_eq!(flip(&labour, "npv-zero"), 1732.0);
+    // High priority needs payback by year 4: 2,186 x rate x (8/12 + 2) >= 14,231,800, so
+    // rate >= 2,441.4: at 2,441 it saves 14,229,422 by year 4, at 2,442 14,235,252.
+    assert_eq!(flip(&labour, "priority"), 2442.0);
+    // At 2,566 yen/h the hours that pay back over 8 years: 25,231,800 / (2,566 x 20/3) = 1,474.97.
+    let hours = key("projects[給与支払報告書エラー処理].reduction_hours");
+    let at = flip(&hours, "npv-zero");
+    assert!((1474.96..1474.98).contains(&at), "{at}");
+    // The tornado data: NPV at both ends, widest swing first.
+    assert_eq!(report["keys"][0]["key"], "labor_cost_per_hour");
+    let points = labour["points"].as_array().expect("points");
+    assert_eq!(points.len(), 11);
+    assert_eq!(labour["npv_at_from"], points[0]["totals"]["npv"]);
+}
+
+#[test]
+fn sweep_refuses_bad_keys_before_reading() {
+    let dir = dir_with(&[]);
+    let r = run(triage(dir.path()).args(["sweep", "missing.csv", "--vary", "labour=1..2"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("\"labour\" is not a numeric scenario key"),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["sweep", "missing.csv", "--vary", "discount_rate=0..2"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("discount_rate = 2"), "{}", r.stderr);
+}
