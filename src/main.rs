@@ -73,7 +73,18 @@ fn main() -> ExitCode {
                 Ok(Box::new(report))
             })
         }
-        Command::Simulate(_) | Command::Budget(_) => {
+        Command::Simulate(args) => {
+            let scenario = match Scenario::read_path(&args.scenario) {
+                Ok(s) => s,
+                Err(e) => return exit::<()>(Err(e)),
+            };
+            tool(&args.tool, |portfolio| {
+                let report =
+                    consult::simulate::simulate(portfolio, &scenario, args.draws, args.seed)?;
+                Ok(Box::new(report))
+            })
+        }
+        Command::Budget(_) => {
             eprintln!("triage: error: not yet");
             ExitCode::from(2)
         }

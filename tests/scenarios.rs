@@ -241,3 +241,101 @@ fn sweep_refuses_bad_keys_before_reading() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("discount_rate = 2"), "{}", r.stderr);
 }
+
+#[test]
+fn simulate_matches_the_probabilities_computed_by_hand() {
+    // Labour rate triangular from 1,000 to 3,000 yen/h with its mode at 1,000: P(rate >= x)
+    // = ((3,000 - x) / 2,000)^2. Project 1 pays back within 8 years from 1,732 yen/h
+    // (P = 0.402) and within 4 years from 2,442 yen/h (P = 0.078).
+    let uncertain = kagoshima_with(
+        "labor_cost_per_hour",
+        "{ low = 1000, mode = 1000, high = 3000 }",
+    );
+    let csv = kagoshima_csv();
+    let args = |threads: &'static str| -> Vec<String> {
+        [
+            "simulate", &csv, "-s", "u.toml", "--draws", "20000", "--seed", "7", "-f", "json",
+            "-j", threads,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let dir = dir_with(&[("u.toml", uncertain.as_bytes())]);
+    let one = run(triage(dir.path()).args(args("1")));
+    let two = run(triage(dir.path()).args(args("2")));
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, two.stdout, "the thread count changes nothing");
+    let report: Value = serde_json::from_str(&one.stdout).expect("JSON");
+    let projects = report["projects"].as_array().expect("projects");
+    let p1 = projects
+        .iter()
+        .find(|p| p["project"] == "給与支払報告書エラー処理")
+        .expect("project 1");
+    let share = |key: &str| p1[key].as_f64().expect("a share");
+    assert!(
+        (share("payback_within_horizon") - 0.402).abs() < 0.015,
+        "{p1}"
+    );
+    assert!((share("payback_within_high") - 0.078).abs() < 0.015, "{p1}");
+    assert_eq!(share("payback_within_high"), share("high_priority"));
+    // NPV is linear in the rate: the median rate 3,000 - 2,000 x sqrt(0.5) = 1,585.8 yen/h
+    // gives 2,186 x 1,585.8 x 20/3 - 25,231,800 = -2,122,000 or so.
+    let p50 = p1["npv"]["p50"].as_i64().expect("NPV P50");
+    assert!((p50 + 2_122_000).abs() < 250_000, "{p50}");
+    let p10 = p1["npv"]["p10"].as_i64().unwrap();
+    let p90 = p1["npv"]["p90"].as_i64().unwrap();
+    assert!(p10 < p50 && p50 < p90);
+}
+
+#[test]
+fn simulate_needs_ranges_and_refuses_them_where_they_make_no_sense() {
+    let csv = kagoshima_csv();
+    let dir = dir_with(&[
+        ("none.toml", b"labor_cost_per_hour = 3000\n"),
+        (
+            "cut.toml",
+            b"[pareto]\nmin_hours = { low = 500, high = 1500 }\n",
+        ),
+        (
+            "bad.toml",
+            b"[classes.input]\nreduction_rate = { low = 0.5, mode = 0.9, high = 0.7 }\n",
+        ),
+    ]);
+    let r = run(triage(dir.path()).args(["simulate", &csv, "-s", "none.toml"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("no uncertain keys to draw"),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["simulate", &csv, "-s", "cut.toml"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("pareto.min_hours: a range is not allowed here"),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["simulate", &csv, "-s", "bad.toml"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("classes.input.reduction_rate: mode = 0.9 must lie between"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_run_takes_the_mode_of_a_range() {
+    let ranged = kagoshima_with(
+        "labor_cost_per_hour",
+        "{ low = 2000, mode = 2566, high = 3000 }",
+    );
+    let (csv, toml) = (kagoshima_csv(), kagoshima_toml());
+    let dir = dir_with(&[("r.toml", ranged.as_bytes())]);
+    let plain = run(triage(dir.path()).args(["run", &csv, "-s", &toml, "-f", "csv"]));
+    let mode = run(triage(dir.path()).args(["run", &csv, "-s", "r.toml", "-f", "csv"]));
+    assert_eq!((plain.code, mode.code), (0, 0), "{}", mode.stderr);
+    assert_eq!(plain.stdout, mode.stdout);
+}
