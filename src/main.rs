@@ -84,9 +84,19 @@ fn main() -> ExitCode {
                 Ok(Box::new(report))
             })
         }
-        Command::Budget(_) => {
-            eprintln!("triage: error: not yet");
-            ExitCode::from(2)
+        Command::Budget(args) => {
+            let scenario = match consult::scenario(args.scenario.as_deref()) {
+                Ok(s) => s,
+                Err(e) => return exit::<()>(Err(e)),
+            };
+            let limits = consult::budget::Limits {
+                budget_per_year: args.budget_per_year,
+                max_starts_per_year: args.max_starts_per_year,
+            };
+            tool(&args.tool, |portfolio| {
+                let report = consult::budget::plan(portfolio, &scenario, limits)?;
+                Ok(Box::new(report))
+            })
         }
         Command::Gen(args) => {
             let result = triage::export::write_to(args.output.as_deref(), |out| {

@@ -339,3 +339,79 @@ fn a_run_takes_the_mode_of_a_range() {
     assert_eq!((plain.code, mode.code), (0, 0), "{}", mode.stderr);
     assert_eq!(plain.stdout, mode.stdout);
 }
+
+#[test]
+fn budget_chooses_what_the_money_allows() {
+    let csv = kagoshima_csv();
+    let toml = kagoshima_toml();
+    let plan = |budget: &str, extra: &[&str], files: &[(&str, &[u8])]| {
+        let mut args = vec!["budget", &csv, "--budget-per-year", budget, "-f", "json"];
+        args.extend_from_slice(extra);
+        json(&args, files)
+    };
+    // Project 1 costs 6,047,800 yen in year 2, its peak: 6,000,000 a year is 47,800 short.
+    let short = plan("6,000,000", &["-s", &toml], &[]);
+    let p1 = |r: &Value| {
+        let projects = r["projects"].as_array().expect("projects").clone();
+        projects
+            .into_iter()
+            .find(|p| p["project"] == "給与支払報告書エラー処理")
+            .expect("project 1")
+    };
+    assert_eq!(p1(&short)["verdict"]["kind"], "over-budget");
+    assert_eq!(p1(&short)["verdict"]["over"], 47_800);
+    assert_eq!(short["npv"], 0);
+    let exact = plan("6047800", &["-s", &toml], &[]);
+    assert_eq!(p1(&exact)["verdict"]["kind"], "chosen");
+    assert_eq!(exact["npv"], 37_395_173 - 25_231_800);
+    assert_eq!(exact["optimal"], true);
+    // A generated inventory has many candidates, all with the class defaults' costs (those
+    // of project 1): twice the year-2 peak buys exactly the two best NPVs.
+    let mut generated = Vec::new();
+    triage::generate::write_inventory(3000, 1, &mut generated).expect("generated");
+    let files = [("g.csv", generated.as_slice())];
+    let dir = dir_with(&files);
+    let budget = |args: &[&str]| {
+        let mut all = vec!["budget", "g.csv", "-f", "json"];
+        all.extend_from_slice(args);
+        let r = run(triage(dir.path()).args(all));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str::<Value>(&r.stdout).expect("JSON")
+    };
+    let two = budget(&["--budget-per-year", "12095600"]);
+    let projects = two["projects"].as_array().expect("projects");
+    let mut candidates: Vec<&Value> = projects
+        .iter()
+        .filter(|p| {
+            matches!(
+                p["verdict"]["kind"].as_str(),
+                Some("chosen" | "over-budget")
+            )
+        })
+        .collect();
+    assert!(candidates.len() > 2, "{two}");
+    candidates.sort_by_key(|p| std::cmp::Reverse(p["npv"].as_i64()));
+    let chosen: Vec<bool> = candidates
+        .iter()
+        .map(|p| p["verdict"]["kind"] == "chosen")
+        .collect();
+    assert_eq!(chosen[..3], [true, true, false]);
+    let best_two = candidates[0]["npv"].as_i64().unwrap() + candidates[1]["npv"].as_i64().unwrap();
+    assert_eq!(two["npv"], best_two);
+    assert_eq!(candidates[2]["verdict"]["over"], 6_047_800);
+    assert_eq!(two["years"][1]["left"], 0);
+    // At most one go-live a year: only the best one, whatever the money.
+    let capped = budget(&[
+        "--budget-per-year",
+        "1,000,000,000",
+        "--max-starts-per-year",
+        "1",
+    ]);
+    assert_eq!(capped["npv"], candidates[0]["npv"]);
+    let third = capped["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["project"] == candidates[2]["project"]);
+    assert_eq!(third.expect("listed")["verdict"]["kind"], "too-many-starts");
+}
