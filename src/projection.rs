@@ -96,7 +96,13 @@ pub fn component_costs(
 /// the result is the floor of the decimal value, not of its binary approximation.
 pub fn savings_yen(reduction_hours: f64, labor_cost_per_hour: i64, months: u32) -> i64 {
     let exact = reduction_hours * (labor_cost_per_hour * i64::from(months)) as f64 / 12.0;
-    (exact * (1.0 + 8.0 * f64::EPSILON)).floor() as i64
+    let nudged = exact * (1.0 + 8.0 * f64::EPSILON);
+    // Hours, rates and months are never negative, so truncation is the floor (and needs no
+    // library call); a negative product, which validation rules out, would floor as well.
+    match nudged >= 0.0 {
+        true => nudged as i64,
+        false => nudged.floor() as i64,
+    }
 }
 
 /// Projects a plan over its horizon (the length of `plan.costs`).
@@ -148,7 +154,11 @@ pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
         if result.payback_year.is_none() && paid_back {
             result.payback_year = Some(row.year);
         }
-        npv += (row.savings as f64 - row.cost as f64) / discount.powi(row.year as i32 - 1);
+        let net = row.savings as f64 - row.cost as f64;
+        npv += match discount == 1.0 {
+            true => net,
+            false => net / discount.powi(row.year as i32 - 1),
+        };
         (result.cost, result.savings) = (row.cumulative_cost, row.cumulative_savings);
     });
     result.npv = npv.round() as i64;
@@ -158,10 +168,16 @@ pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
 /// Calls `visit` with each year's row, in order.
 fn walk(plan: &ProjectPlan, economy: &Economy, mut visit: impl FnMut(YearRow)) {
     let (mut cumulative_cost, mut cumulative_savings) = (0i64, 0i64);
+    // Only two amounts of savings occur: the go-live year's and a full year's.
+    let saving = |months| savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
+    let (first, full) = (saving(plan.months_in_first_year), saving(12));
     for (i, &cost) in plan.costs.iter().enumerate() {
         let year = i as u32 + 1;
-        let months = months_in_service(year, plan);
-        let savings = savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
+        let savings = match months_in_service(year, plan) {
+            0 => 0,
+            12 => full,
+            _ => first,
+        };
         cumulative_cost = cumulative_cost.saturating_add(cost);
         cumulative_savings = cumulative_savings.saturating_add(savings);
         visit(YearRow {

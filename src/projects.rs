@@ -239,7 +239,7 @@ fn unique_name(name: String, taken: &HashSet<Arc<str>>) -> Arc<str> {
 }
 
 /// The cost table of each class's default project, computed once and shared.
-pub struct DefaultCosts(HashMap<WorkClass, Arc<[i64]>>);
+pub struct DefaultCosts(Vec<Arc<[i64]>>);
 
 impl DefaultCosts {
     pub fn new(scenario: &Scenario) -> DefaultCosts {
@@ -252,8 +252,9 @@ impl DefaultCosts {
                 c.go_live_year,
                 scenario.horizon_years,
             );
-            (class, costs.into())
+            Arc::from(costs)
         });
+        // Indexed by the class: `WorkClass::ALL` is in declaration order.
         DefaultCosts(table.collect())
     }
 }
@@ -425,7 +426,7 @@ fn plan(
             scenario.horizon_years,
         )
         .into(),
-        None => defaults.0[&class].clone(),
+        None => defaults.0[class as usize].clone(),
     };
     ProjectPlan {
         reduction_hours: match effect {

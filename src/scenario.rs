@@ -82,7 +82,8 @@ pub struct Scenario {
     pub high_payback_within: u32,
     pub discount_rate: f64,
     pub pareto: ParetoRule,
-    classes: BTreeMap<WorkClass, ClassParams>,
+    /// Per class, in the order of [`WorkClass::ALL`] (indexed by the class).
+    classes: [ClassParams; 5],
     pub projects: Vec<ProjectSpec>,
     /// Keys written as ranges, which a simulation draws (a run uses their central value).
     pub uncertain: Vec<Uncertain>,
@@ -168,19 +169,12 @@ impl Scenario {
 
     /// The assumptions for a class.
     pub fn class(&self, class: WorkClass) -> &ClassParams {
-        &self.classes[&class]
+        &self.classes[class as usize]
     }
 
     /// The assumptions for a class, to change them.
     pub fn class_mut(&mut self, class: WorkClass) -> &mut ClassParams {
-        self.classes.entry(class).or_insert(ClassParams {
-            reduction_rate: 0.0,
-            study_cost: 0,
-            initial_cost: 0,
-            annual_cost: 0,
-            go_live_year: 1,
-            months_in_first_year: 12,
-        })
+        &mut self.classes[class as usize]
     }
 
     /// Checks every value, as reading the file does (after a key was set).
@@ -234,7 +228,7 @@ impl Scenario {
             ));
         }
         check_pareto(&self.pareto)?;
-        for (class, params) in &self.classes {
+        for (class, params) in WorkClass::ALL.iter().zip(&self.classes) {
             self.check_class(&format!("classes.{class}"), params)?;
         }
         self.check_projects()
@@ -391,7 +385,7 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
         .pareto
         .or(base.pareto)
         .ok_or_else(|| missing("pareto"))?;
-    let mut classes = BTreeMap::new();
+    let mut classes = Vec::with_capacity(WorkClass::ALL.len());
     for class in WorkClass::ALL {
         let b = base.classes.get(&class).copied().unwrap_or_default();
         let u = user.classes.get(&class).copied().unwrap_or_default();
@@ -419,7 +413,7 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
                 .or(b.months_in_first_year)
                 .ok_or_else(|| missing(&key))?,
         };
-        classes.insert(class, params);
+        classes.push(params);
     }
     Ok(Scenario {
         sha256: String::new(),
@@ -445,7 +439,9 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
             min_hours: pareto.min_hours,
             cover: pareto.cover,
         },
-        classes,
+        classes: classes
+            .try_into()
+            .map_err(|_| "every class has its assumptions".to_string())?,
         projects: user.projects,
         uncertain: Vec::new(),
     })

@@ -144,46 +144,62 @@ fn draw(scenario: &Scenario, seed: u64, d: u32) -> Result<Scenario> {
 }
 
 /// The spreads of some projects, and their NPV summed per draw.
+///
+/// Draws are the outer loop, so one draw's scenario stays in cache for the whole chunk, and
+/// the chunk makes its own cost tables, so threads never share a reference count.
 fn spread_chunk(
     portfolio: &Portfolio,
     scenario: &Scenario,
     projects: &[Project],
     variants: &[(Scenario, DefaultCosts)],
 ) -> Result<(Vec<ProjectSpread>, Vec<i64>)> {
-    let mut sums = vec![0i64; variants.len()];
-    let mut out = Vec::with_capacity(projects.len());
-    let mut npvs = Vec::with_capacity(variants.len());
-    for project in projects {
-        npvs.clear();
-        let (mut paid, mut early, mut high) = (0usize, 0usize, 0usize);
-        let mut quantitative = false;
-        for (d, (s, costs)) in variants.iter().enumerate() {
-            let f = portfolio.figures(project, s, costs)?;
+    let draws = variants.len();
+    let mut sums = vec![0i64; draws];
+    let mut npvs = vec![0i64; projects.len() * draws];
+    let mut counts = vec![Counts::default(); projects.len()];
+    for (d, (s, _)) in variants.iter().enumerate() {
+        let costs = DefaultCosts::new(s);
+        for (i, project) in projects.iter().enumerate() {
+            let f = portfolio.figures(project, s, &costs)?;
             let facts = &f.assessment.facts;
-            quantitative = matches!(facts.effect, crate::priority::Effect::Hours(_));
-            if quantitative {
-                npvs.push(facts.npv);
+            let c = &mut counts[i];
+            c.quantitative = matches!(facts.effect, crate::priority::Effect::Hours(_));
+            if c.quantitative {
+                npvs[i * draws + d] = facts.npv;
                 sums[d] += facts.npv;
             }
-            paid += usize::from(facts.payback_year.is_some());
-            early += usize::from(
+            c.paid += usize::from(facts.payback_year.is_some());
+            c.early += usize::from(
                 facts
                     .payback_year
                     .is_some_and(|y| y <= s.high_payback_within),
             );
-            high += usize::from(f.priority == Priority::High);
+            c.high += usize::from(f.priority == Priority::High);
         }
-        let n = variants.len() as f64;
-        out.push(ProjectSpread {
+    }
+    let n = draws as f64;
+    let out = (projects.iter().zip(&counts).enumerate())
+        .map(|(i, (project, c))| ProjectSpread {
             project: portfolio.project_name(project, scenario),
             processes: project.members.ranks().len(),
-            npv: quantitative.then(|| spread(std::mem::take(&mut npvs))),
-            payback_within_horizon: paid as f64 / n,
-            payback_within_high: early as f64 / n,
-            high_priority: high as f64 / n,
-        });
-    }
+            npv: c
+                .quantitative
+                .then(|| spread(npvs[i * draws..(i + 1) * draws].to_vec())),
+            payback_within_horizon: c.paid as f64 / n,
+            payback_within_high: c.early as f64 / n,
+            high_priority: c.high as f64 / n,
+        })
+        .collect();
     Ok((out, sums))
+}
+
+/// What a chunk counts of one project across draws.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    quantitative: bool,
+    paid: usize,
+    early: usize,
+    high: usize,
 }
 
 /// Nearest-rank percentiles and the mean of `values`.
