@@ -324,38 +324,100 @@ impl Portfolio {
     }
 
     /// Every project of `shape` under `scenario`, in parallel, and the totals.
+    ///
+    /// Each chunk of projects makes its own cost tables, so threads never share (and contend
+    /// for) a reference count.
     pub fn evaluate(&self, shape: &Shape, scenario: &Scenario) -> Result<Evaluation> {
-        let defaults = DefaultCosts::new(scenario);
-        let figures: Vec<Figures> = (shape.projects.par_iter())
-            .map(|p| self.figures(p, scenario, &defaults))
-            .collect::<Result<_>>()?;
-        let totals = self.totals(shape, &figures);
+        let (figures, totals) = self.evaluate_map(shape, scenario, |f| f)?;
         Ok(Evaluation { figures, totals })
     }
 
-    fn totals(&self, shape: &Shape, figures: &[Figures]) -> Totals {
+    /// [`Portfolio::evaluate`], keeping of each project's figures only what `map` makes of
+    /// them: a sweep over a thousand values keeps a few bytes per project, not the figures.
+    pub fn evaluate_map<T: Send>(
+        &self,
+        shape: &Shape,
+        scenario: &Scenario,
+        map: impl Fn(Figures) -> T + Sync,
+    ) -> Result<(Vec<T>, Totals)> {
+        let parts: Vec<Result<Part<T>>> = (shape.projects.par_chunks(4096))
+            .map(|chunk| {
+                let defaults = DefaultCosts::new(scenario);
+                let mut part = Part::with_capacity(chunk.len());
+                for p in chunk {
+                    part.add(self.figures(p, scenario, &defaults)?, &map);
+                }
+                Ok(part)
+            })
+            .collect();
+        let mut all = Part::with_capacity(shape.projects.len());
+        for part in parts {
+            all.merge(part?);
+        }
         let mut t = Totals {
             selected: shape.selected,
             selected_hours: shape.selected_hours,
+            projects: all.projects,
+            reduction_hours: all.hours.value(),
+            cost: all.cost,
+            savings: all.savings,
+            npv: all.npv,
             ..Totals::default()
         };
-        let mut hours = crate::pareto::Sum::default();
-        for f in figures {
-            if let priority::Effect::Hours(h) = f.assessment.facts.effect {
-                t.projects += 1;
-                hours.add(h);
-                t.cost += f.assessment.cost;
-                t.savings += f.assessment.savings;
-                t.npv += f.assessment.facts.npv;
-            }
-        }
-        t.reduction_hours = hours.value();
         for served in &shape.served_by {
-            let p = served.map_or(Priority::Excluded, |i| figures[i as usize].priority);
+            let p = served.map_or(Priority::Excluded, |i| all.priorities[i as usize]);
             t.by_priority.add(p);
         }
         t.by_priority.excluded += self.rows - shape.selected;
-        t
+        Ok((all.made, t))
+    }
+}
+
+/// What a chunk of projects adds up to, in project order.
+struct Part<T> {
+    made: Vec<T>,
+    priorities: Vec<Priority>,
+    projects: usize,
+    hours: crate::pareto::Sum,
+    cost: i64,
+    savings: i64,
+    npv: i64,
+}
+
+impl<T> Part<T> {
+    fn with_capacity(n: usize) -> Part<T> {
+        Part {
+            made: Vec::with_capacity(n),
+            priorities: Vec::with_capacity(n),
+            projects: 0,
+            hours: crate::pareto::Sum::default(),
+            cost: 0,
+            savings: 0,
+            npv: 0,
+        }
+    }
+
+    fn add(&mut self, f: Figures, map: impl Fn(Figures) -> T) {
+        let a = &f.assessment;
+        if let priority::Effect::Hours(h) = a.facts.effect {
+            self.projects += 1;
+            self.hours.add(h);
+            self.cost += a.cost;
+            self.savings += a.savings;
+            self.npv += a.facts.npv;
+        }
+        self.priorities.push(f.priority);
+        self.made.push(map(f));
+    }
+
+    fn merge(&mut self, other: Part<T>) {
+        self.made.extend(other.made);
+        self.priorities.extend(other.priorities);
+        self.projects += other.projects;
+        self.hours.merge(&other.hours);
+        self.cost += other.cost;
+        self.savings += other.savings;
+        self.npv += other.npv;
     }
 }
 

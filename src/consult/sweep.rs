@@ -187,15 +187,19 @@ fn sweep_key(p: &Portfolio, scenario: &Scenario, range: &Range, steps: u32) -> R
     let mut points = Vec::with_capacity(values.len());
     let mut states: Vec<Vec<State>> = Vec::with_capacity(values.len());
     for (value, s) in values.iter().zip(&variants) {
+        let own;
         let shape = match &shape {
-            Some(shared) => shared.clone(),
-            None => p.shape(s)?,
+            Some(shared) => shared,
+            None => {
+                own = p.shape(s)?;
+                &own
+            }
         };
-        let e = p.evaluate(&shape, s)?;
-        states.push(e.figures.iter().map(State::of).collect());
+        let (state, totals) = p.evaluate_map(shape, s, |f| State::of(&f))?;
+        states.push(state);
         points.push(Point {
             value: *value,
-            totals: e.totals,
+            totals,
         });
     }
     let flips = match &shape {
