@@ -252,6 +252,8 @@ impl Portfolio {
                 continue;
             }
             members.sort_unstable();
+            let facts: Vec<Member> = members.iter().map(|&k| self.member(k, scenario)).collect();
+            shape.warnings.extend(projects::overclaim(spec, &facts));
             shape.projects.push(Project {
                 spec: Some(n),
                 members: Members::Many(members.into()),
@@ -271,6 +273,7 @@ impl Portfolio {
         let p = &self.processes[k];
         let class = self.classes[k];
         Member {
+            hours: p.annual_hours,
             class: Some(class),
             reduction_hours: own_reduction(p, scenario.class(class).reduction_rate),
             reduction: p.reduction,

@@ -159,6 +159,8 @@ impl<'a> Projects<'a> {
             }
             members.sort_unstable_by_key(|(k, _)| *k);
             let outcomes: Vec<&ProcessOutcome> = members.iter().map(|(_, o)| o).collect();
+            let facts: Vec<Member> = outcomes.iter().map(|o| Member::of(o)).collect();
+            warnings.extend(overclaim(spec, &facts));
             let outcome = projects.evaluate(spec.name.as_str().into(), Some(spec), &outcomes)?;
             let ranks: Vec<usize> = members.iter().map(|(k, _)| *k).collect();
             for &k in &ranks {
@@ -295,6 +297,8 @@ fn evaluate(
 /// What a project needs to know of one of its processes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Member {
+    /// The process's hours a year.
+    pub hours: f64,
     /// The process's class (none when it is not selected).
     pub class: Option<WorkClass>,
     /// The process's own expected saving: its estimate, else hours x its class's rate.
@@ -307,6 +311,7 @@ pub struct Member {
 impl Member {
     pub fn of(o: &ProcessOutcome) -> Member {
         Member {
+            hours: o.input.annual_hours,
             class: o.class,
             reduction_hours: o.reduction_hours,
             reduction: o.input.reduction,
@@ -390,7 +395,7 @@ pub fn assess(
 /// The project's effect: the scenario's figure, else the sum of its members' estimates.
 fn effect(spec: Option<&ProjectSpec>, members: &[Member]) -> Effect {
     if let Some(h) = spec.and_then(|s| s.reduction_hours) {
-        return Effect::Hours(h);
+        return Effect::Hours(h.min(hours_of(members)));
     }
     let mut estimates = members.iter().filter_map(|m| m.reduction_hours).peekable();
     if estimates.peek().is_some() {
@@ -404,6 +409,27 @@ fn effect(spec: Option<&ProjectSpec>, members: &[Member]) -> Effect {
     } else {
         Effect::NoEstimate
     }
+}
+
+/// The hours a year of a project's processes together, summed exactly.
+fn hours_of(members: &[Member]) -> f64 {
+    let mut sum = crate::pareto::Sum::default();
+    members.iter().for_each(|m| sum.add(m.hours));
+    sum.value()
+}
+
+/// The warning for a scenario project that claims more hours saved than its processes have;
+/// its effect is capped at their hours (no process saves more hours than it has).
+pub fn overclaim(spec: &ProjectSpec, members: &[Member]) -> Option<String> {
+    let claimed = spec.reduction_hours?;
+    let available = hours_of(members);
+    (claimed > available).then(|| {
+        format!(
+            "project \"{}\": reduction_hours = {claimed} is more than its processes' {available} \
+             hours a year; {available} is used (no process saves more hours than it has)",
+            spec.name
+        )
+    })
 }
 
 /// Costs and timing: the scenario project's own keys over its class's defaults.

@@ -415,3 +415,54 @@ fn budget_chooses_what_the_money_allows() {
         .find(|p| p["project"] == candidates[2]["project"]);
     assert_eq!(third.expect("listed")["verdict"]["kind"], "too-many-starts");
 }
+
+#[test]
+fn a_project_saves_no_more_hours_than_its_processes_have() {
+    // Process 18 takes 3,510 h a year; a bundle claiming 5,000 h is capped at 3,510 with a
+    // warning, in a run and in a comparison alike.
+    let over = kagoshima_with("reduction_hours", "5000");
+    let capped = kagoshima_with("reduction_hours", "3510");
+    let csv = kagoshima_csv();
+    let dir = dir_with(&[
+        ("over.toml", over.as_bytes()),
+        ("capped.toml", capped.as_bytes()),
+    ]);
+    let a = run(triage(dir.path()).args(["run", &csv, "-s", "over.toml", "-f", "json"]));
+    let b = run(triage(dir.path()).args(["run", &csv, "-s", "capped.toml", "-f", "json"]));
+    assert_eq!((a.code, b.code), (0, 0), "{}", a.stderr);
+    assert!(
+        a.stderr
+            .contains("reduction_hours = 5000 is more than its processes' 3510 hours"),
+        "{}",
+        a.stderr
+    );
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("sha256") && !l.contains("\"source\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a.stdout), strip(&b.stdout));
+    let r = run(triage(dir.path()).args([
+        "compare",
+        &csv,
+        "-s",
+        "over.toml",
+        "-s",
+        "capped.toml",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        report["scenarios"][0]["totals"],
+        report["scenarios"][1]["totals"]
+    );
+    assert!(
+        report["scenarios"][0]["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("5000"))
+    );
+}
