@@ -24,13 +24,8 @@ fn main() -> ExitCode {
             let config = args.to_config();
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
             let bar = progress::for_inventory(&args.inventory, args.quiet);
-            let threads = args.threads.map_or(0, usize::from);
-            let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-                Ok(pool) => pool,
-                Err(e) => {
-                    eprintln!("triage: error: cannot start {threads} threads: {e}");
-                    return ExitCode::from(2);
-                }
+            let Some(pool) = pool(args.threads) else {
+                return ExitCode::from(2);
             };
             let result = pool.install(|| triage::run(&config, &mut warn, &|n| bar.inc(n)));
             bar.finish_and_clear();
@@ -116,19 +111,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// The worker threads asked for (one per CPU by default); `None`, with the error on stderr,
+/// when they cannot be started.
+fn pool(threads: Option<u16>) -> Option<rayon::ThreadPool> {
+    let threads = threads.map_or(0, usize::from);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => Some(pool),
+        Err(e) => {
+            eprintln!("triage: error: cannot start {threads} threads: {e}");
+            None
+        }
+    }
+}
+
 /// Runs a scenario tool: reads the inventory once (with a progress bar on a terminal), hands
 /// it to `make`, and writes the report.
 fn tool(
     args: &ToolArgs,
     make: impl FnOnce(&Portfolio) -> triage::Result<Box<dyn ReportDyn>> + Send,
 ) -> ExitCode {
-    let threads = args.threads.map_or(0, usize::from);
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("triage: error: cannot start {threads} threads: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(pool) = pool(args.threads) else {
+        return ExitCode::from(2);
     };
     let bar = progress::for_inventory(&args.inventory, args.quiet);
     let result = pool.install(|| {

@@ -313,15 +313,8 @@ impl Portfolio {
             (Some(n), _) => scenario.projects[n].name.clone(),
             (None, members) => {
                 let p = &self.processes[members.ranks()[0]];
-                let name = format!("{} {}", p.id(), p.process());
                 let taken = |n: &str| scenario.projects.iter().any(|s| s.name == n);
-                if !taken(&name) {
-                    return name;
-                }
-                (2..)
-                    .map(|k| format!("{name} ({k})"))
-                    .find(|n| !taken(n))
-                    .unwrap_or(name)
+                projects::unique_name(format!("{} {}", p.id(), p.process()), taken)
             }
         }
     }

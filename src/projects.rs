@@ -207,7 +207,7 @@ impl<'a> Projects<'a> {
             name.extend([id, " ", process]);
             return Arc::from(name.as_str());
         }
-        unique_name(format!("{id} {process}"), &self.names)
+        unique_name(format!("{id} {process}"), |n| self.names.contains(n)).into()
     }
 
     /// Projects and decides a project serving `members` (in rank order).
@@ -229,15 +229,14 @@ pub struct Decision {
 }
 
 /// `name`, or `name (2)`, `name (3)`... if a scenario project already has it.
-fn unique_name(name: String, taken: &HashSet<Arc<str>>) -> Arc<str> {
-    if !taken.contains(name.as_str()) {
-        return name.into();
+pub fn unique_name(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
     }
     (2..)
         .map(|k| format!("{name} ({k})"))
-        .find(|n| !taken.contains(n.as_str()))
+        .find(|n| !taken(n))
         .unwrap_or(name)
-        .into()
 }
 
 /// The cost table of each class's default project, computed once and shared.
