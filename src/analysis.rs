@@ -8,7 +8,7 @@
 
 use crate::classify::{Basis, RuleTable};
 use crate::error::Result;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Part};
 use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::priority::{self, Reason, SelectionContext};
@@ -45,6 +45,8 @@ impl Serialize for ProcessOutcome {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Json<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inventory: Option<&'a str>,
             id: &'a str,
             rank: usize,
             line: u64,
@@ -64,6 +66,7 @@ impl Serialize for ProcessOutcome {
         }
         let p = &self.input;
         Json {
+            inventory: p.inventory.as_deref(),
             id: p.id(),
             rank: self.rank,
             line: p.line,
@@ -105,6 +108,9 @@ pub struct Analysis {
     pub provenance: Provenance,
     pub inventory: String,
     pub encoding: String,
+    /// The inventories of a joint run, each with its name, file and hash; empty for one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inventories: Vec<Part>,
     pub scenario: ScenarioEcho,
     pub summary: Summary,
     /// The listed processes, in rank order.
@@ -152,6 +158,8 @@ pub struct Ranked<'a> {
     /// Size and SHA-256 of the inventory file, when it was read with them.
     pub fingerprint: Option<Fingerprint>,
     pub encoding: String,
+    /// The inventories of a joint run; empty for one.
+    pub parts: Vec<Part>,
     pub warnings: Vec<String>,
     /// The kept processes, in rank order.
     processes: Vec<Process>,
@@ -197,6 +205,7 @@ impl<'a> Ranked<'a> {
             skipped_empty,
             mut warnings,
             fingerprint,
+            parts,
         } = inventory;
         let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
         let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
@@ -224,7 +233,11 @@ impl<'a> Ranked<'a> {
             let k = *by_id.get(id)?;
             Some((k, first.outcome(k, processes[k].clone())))
         };
-        let projects = Projects::new(scenario, &source, find, &mut warnings)?;
+        let place = match parts.is_empty() {
+            true => source.clone(),
+            false => format!("{source} (inventories read together: write ids as NAME:ID)"),
+        };
+        let projects = Projects::new(scenario, &place, find, &mut warnings)?;
         drop(by_id);
         let decider = Decider {
             counts: Counts {
@@ -239,7 +252,15 @@ impl<'a> Ranked<'a> {
         Ok(Ranked {
             source,
             fingerprint,
-            encoding: encoding.name().to_string(),
+            encoding: match parts.is_empty() {
+                true => encoding.name().to_string(),
+                false => parts
+                    .iter()
+                    .map(|p| p.encoding.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            },
+            parts,
             warnings,
             processes,
             decider,
@@ -261,6 +282,7 @@ impl<'a> Ranked<'a> {
             source,
             fingerprint,
             encoding,
+            parts: inventories,
             warnings,
             mut processes,
             decider,
@@ -294,6 +316,7 @@ impl<'a> Ranked<'a> {
             },
             inventory: source,
             encoding,
+            inventories,
             scenario: echo(decider.first.scenario),
             summary: decider.summary(&tally),
             processes: outcomes,

@@ -91,8 +91,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Inventory CSV file; `-` reads standard input.
-    pub inventory: String,
+    /// Inventory CSV file; `-` reads standard input. Give several to rank them as one
+    /// (joint procurement): ids become NAME:ID, NAME being the file name without extension.
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub inventories: Vec<String>,
     /// Scenario TOML: labour rate, horizon, class costs and rates, project bundles
     /// (default: the built-in scenario, see `triage defaults scenario`).
     #[arg(short, long, value_name = "FILE")]
@@ -131,8 +133,10 @@ pub struct RunArgs {
 /// What every scenario tool reads and writes.
 #[derive(Debug, Args)]
 pub struct ToolArgs {
-    /// Inventory CSV file; `-` reads standard input.
-    pub inventory: String,
+    /// Inventory CSV file; `-` reads standard input. Give several to evaluate them as one
+    /// (joint procurement): ids become NAME:ID, NAME being the file name without extension.
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub inventories: Vec<String>,
     /// Keyword rules for the work classes (default: see `triage defaults rules`).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<String>,
@@ -257,7 +261,7 @@ impl RunArgs {
             cover: self.cover,
         });
         RunConfig {
-            inventory: self.inventory.clone(),
+            inventories: self.inventories.clone(),
             scenario: self.scenario.clone(),
             rules: self.rules.clone(),
             pareto,

@@ -38,8 +38,9 @@ use scenario::{ParetoRule, Scenario};
 /// A validated `triage run` request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunConfig {
-    /// Inventory path, `-` for standard input.
-    pub inventory: String,
+    /// Inventory paths, `-` for standard input; several are read as one (joint procurement,
+    /// see [`inventory::read_paths`]).
+    pub inventories: Vec<String>,
     /// Scenario file; the built-in scenario when `None`.
     pub scenario: Option<String>,
     /// Rule table file; the built-in rules when `None`.
@@ -86,7 +87,7 @@ pub fn run(
         fingerprint: config.format != Format::Csv,
         ..Default::default()
     };
-    let inventory = inventory::read_path(&config.inventory, &options)?;
+    let inventory = inventory::read_paths(&config.inventories, &options)?;
     let ranked = Ranked::new(inventory, &scenario, &rules)?;
     for w in &ranked.warnings {
         warn(w);

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Command::Run(args) => {
             let config = args.to_config();
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-            let bar = progress::for_inventory(&args.inventory, args.quiet);
+            let bar = progress::for_inventories(&args.inventories, args.quiet);
             let Some(pool) = pool(args.threads) else {
                 return ExitCode::from(2);
             };
@@ -133,10 +133,10 @@ fn tool(
     let Some(pool) = pool(args.threads) else {
         return ExitCode::from(2);
     };
-    let bar = progress::for_inventory(&args.inventory, args.quiet);
+    let bar = progress::for_inventories(&args.inventories, args.quiet);
     let result = pool.install(|| {
         let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-        let portfolio = consult::open(&args.inventory, args.rules.as_deref(), &mut warn, &|n| {
+        let portfolio = consult::open(&args.inventories, args.rules.as_deref(), &mut warn, &|n| {
             bar.inc(n)
         });
         bar.finish_and_clear();

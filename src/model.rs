@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The kind of work a process is, which decides the typical solution and the default reduction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -299,6 +300,13 @@ impl Texts {
         }
     }
 
+    /// The same texts with another id.
+    pub fn with_id(&self, id: &str) -> Texts {
+        let mut parts = self.all();
+        parts[Text::Id as usize] = id;
+        Texts::new(parts)
+    }
+
     pub fn get(&self, which: Text) -> &str {
         let k = which as usize;
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
@@ -340,6 +348,9 @@ pub struct Process {
     pub status: Option<Status>,
     pub feasible: bool,
     pub blocker: Option<Blocker>,
+    /// The inventory the row came from, when several are read together (joint procurement);
+    /// its id is then `NAME:ID`.
+    pub inventory: Option<Arc<str>>,
 }
 
 impl Process {
@@ -356,6 +367,7 @@ impl Process {
             status: None,
             feasible: true,
             blocker: None,
+            inventory: None,
         }
     }
 

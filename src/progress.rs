@@ -9,10 +9,13 @@ use std::io::IsTerminal;
 /// Files smaller than this are read too fast for a bar to help.
 const MIN_BYTES: u64 = 64 << 20;
 
-/// A bar for reading `path`, or a hidden one.
-pub fn for_inventory(path: &str, quiet: bool) -> ProgressBar {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if quiet || path == "-" || size < MIN_BYTES || !std::io::stderr().is_terminal() {
+/// A bar for reading the inventories at `paths`, or a hidden one.
+pub fn for_inventories(paths: &[String], quiet: bool) -> ProgressBar {
+    let size = (paths.iter())
+        .map(|path| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .sum();
+    let stdin = paths.iter().any(|p| p == "-");
+    if quiet || stdin || size < MIN_BYTES || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());

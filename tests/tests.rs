@@ -7,6 +7,7 @@ mod corpus;
 mod formats;
 mod fuzz_replay;
 mod invariants;
+mod joint;
 mod kagoshima;
 mod reproducible;
 mod scale;

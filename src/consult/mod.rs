@@ -18,9 +18,10 @@ use crate::portfolio::Portfolio;
 use crate::projection::FiscalYear;
 use crate::scenario::Scenario;
 
-/// Reads the inventory once, keeping every row, and ranks and classifies it.
+/// Reads the inventory (or several as one) once, keeping every row, and ranks and classifies
+/// it.
 pub fn open(
-    inventory: &str,
+    inventories: &[String],
     rules: Option<&str>,
     warn: &mut dyn FnMut(&str),
     progress: &(dyn Fn(u64) + Sync),
@@ -33,7 +34,7 @@ pub fn open(
         progress,
         ..Default::default()
     };
-    let inventory = inventory::read_path(inventory, &options)?;
+    let inventory = inventory::read_paths(inventories, &options)?;
     let portfolio = Portfolio::new(inventory, &rules);
     for w in &portfolio.warnings {
         warn(w);

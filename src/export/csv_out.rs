@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// Column names of the CSV output.
+/// Column names of the CSV output; a joint run (several inventories) puts `inventory` first.
 pub const HEADER: [&str; 17] = [
     "id",
     "rank",
@@ -40,9 +40,12 @@ const WINDOW: usize = 4 * CHUNK;
 
 /// Writes the listing of an analysis held in memory.
 pub fn write(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-    write_header(out)?;
+    let joint = !a.inventories.is_empty();
+    write_header(out, joint)?;
     for window in a.processes.chunks(WINDOW) {
-        let parts: Vec<io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(format_rows).collect();
+        let parts: Vec<io::Result<Vec<u8>>> = (window.par_chunks(CHUNK))
+            .map(|rows| format_rows(rows, joint))
+            .collect();
         for part in parts {
             out.write_all(&part?)?;
         }
@@ -58,11 +61,12 @@ pub fn stream(
     listing: Listing,
     out: &mut dyn Write,
 ) -> io::Result<Result<Summary>> {
-    write_header(out)?;
+    let joint = !ranked.parts.is_empty();
+    write_header(out, joint)?;
     let summary = ranked.stream(
         listing,
         WINDOW,
-        |decided| format_rows(&decided.outcomes),
+        |decided| format_rows(&decided.outcomes, joint),
         |rows| {
             rows.and_then(|rows| out.write_all(&rows))
                 .map_err(|source| Error::Output {
@@ -77,13 +81,14 @@ pub fn stream(
     }
 }
 
-fn write_header(out: &mut dyn Write) -> io::Result<()> {
+fn write_header(out: &mut dyn Write, joint: bool) -> io::Result<()> {
     let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(HEADER)?;
+    let inventory = joint.then_some("inventory");
+    header.write_record(inventory.into_iter().chain(HEADER))?;
     out.write_all(&header.into_inner().map_err(|e| e.into_error())?)
 }
 
-fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
+fn format_rows(rows: &[ProcessOutcome], joint: bool) -> io::Result<Vec<u8>> {
     // simd-csv's writer quotes exactly as the csv crate's does (delimiter, quote, CR, LF),
     // and finds those bytes faster.
     let mut w = simd_csv::WriterBuilder::with_capacity(1 << 16)
@@ -114,7 +119,8 @@ fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
             texts.push_str(sep[1]);
             let _ = write!(texts, "{r}");
         }
-        w.write_record([
+        let inventory = joint.then(|| p.inventory.as_deref().unwrap_or(""));
+        w.write_record(inventory.into_iter().chain([
             p.id(),
             rank,
             p.department(),
@@ -132,7 +138,7 @@ fn format_rows(rows: &[ProcessOutcome]) -> io::Result<Vec<u8>> {
             codes,
             texts,
             line,
-        ])?;
+        ]))?;
     }
     w.into_inner().map_err(|e| e.into_error())
 }

@@ -52,14 +52,15 @@ pub fn section(title: impl Into<String>, notes: Vec<String>, grid: Option<Grid>)
 
 /// All sections of the report, in reading order.
 pub fn build(a: &Analysis) -> Vec<Section> {
-    let mut out = vec![
-        survey(a),
+    let mut out = vec![survey(a)];
+    out.extend(inventories(a));
+    out.extend([
         pareto(a),
         classes(a),
         priorities(a),
         selected(a),
         projects(a),
-    ];
+    ]);
     out.extend(
         a.projects
             .iter()
@@ -74,10 +75,14 @@ pub fn build(a: &Analysis) -> Vec<Section> {
 fn provenance(a: &Analysis) -> Section {
     let p = &a.provenance;
     let mut notes = vec![format!("Computed by {}.", p.engine)];
-    if let Some(f) = &p.inventory {
+    let fingerprints = (p.inventory.iter().map(|f| (a.inventory.as_str(), f))).chain(
+        a.inventories
+            .iter()
+            .filter_map(|i| Some((i.source.as_str(), i.fingerprint.as_ref()?))),
+    );
+    for (source, f) in fingerprints {
         notes.push(format!(
-            "Inventory {}: {} bytes, SHA-256 {}.",
-            a.inventory,
+            "Inventory {source}: {} bytes, SHA-256 {}.",
             grouped(f.bytes as i64),
             f.sha256
         ));
@@ -121,6 +126,50 @@ fn survey(a: &Analysis) -> Section {
         ));
     }
     section("Survey", notes, Some(grid))
+}
+
+/// A joint run's inventories, each with what it brings to the selection.
+fn inventories(a: &Analysis) -> Option<Section> {
+    if a.inventories.is_empty() {
+        return None;
+    }
+    let mut grid = Grid::new(&[
+        ("inventory", false),
+        ("file", false),
+        ("processes", true),
+        ("total hours", true),
+        ("selected", true),
+        ("high", true),
+        ("medium", true),
+        ("low", true),
+    ]);
+    for part in &a.inventories {
+        let own =
+            |o: &&ProcessOutcome| o.selected && o.input.inventory.as_deref() == Some(&part.name);
+        let selected: Vec<&ProcessOutcome> = a.processes.iter().filter(own).collect();
+        let count = |p: Priority| {
+            selected
+                .iter()
+                .filter(|o| o.priority == p)
+                .count()
+                .to_string()
+        };
+        grid.row(vec![
+            part.name.clone(),
+            part.source.clone(),
+            grouped(part.rows as i64),
+            hours(part.total_hours),
+            selected.len().to_string(),
+            count(Priority::High),
+            count(Priority::Medium),
+            count(Priority::Low),
+        ]);
+    }
+    let notes = vec![
+        "Ranked, selected and costed as one inventory (joint procurement); ids are NAME:ID."
+            .to_string(),
+    ];
+    Some(section("Inventories", notes, Some(grid)))
 }
 
 fn pareto(a: &Analysis) -> Section {

@@ -8,6 +8,7 @@
 mod columns;
 mod distinct;
 mod encoding;
+mod joint;
 mod record;
 mod scan;
 mod split;
@@ -15,6 +16,7 @@ mod split;
 pub use columns::{ColumnMap, Field};
 use distinct::Distinct;
 pub use encoding::{TextEncoding, decode};
+pub use joint::{Part, names, read_paths};
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::Process;
@@ -56,6 +58,8 @@ pub struct Inventory {
     pub warnings: Vec<String>,
     /// Size and SHA-256 of the bytes read, when asked for ([`ReadOptions::fingerprint`]).
     pub fingerprint: Option<Fingerprint>,
+    /// The inventories read together in a joint run, in the order given; empty for one.
+    pub parts: Vec<Part>,
 }
 
 /// Which processes to keep in memory as [`Process`] records. The rest are validated and
@@ -315,6 +319,7 @@ fn read_text_stream(
         skipped_empty: scanned.empty_lines.len(),
         warnings: Vec::new(),
         fingerprint: None,
+        parts: Vec::new(),
     };
     if !columns.ignored.is_empty() {
         let names = columns.ignored.join(", ");

@@ -246,6 +246,7 @@ pub fn parse<'r, F: Fields>(
         status,
         feasible,
         blocker,
+        inventory: None,
     });
     Some(Row {
         hours: annual_hours,

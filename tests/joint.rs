@@ -1,0 +1,156 @@
+//! Joint procurement: several inventories ranked, selected and costed as one, every process
+//! keeping the name of its inventory.
+
+use crate::util::{dir_with, kagoshima_csv, kagoshima_toml, run, triage};
+use serde_json::Value;
+
+/// Kagoshima's inventory twice: as itself and as a copy named `kirishima.csv`.
+fn two_cities() -> tempfile::TempDir {
+    let csv = std::fs::read(kagoshima_csv()).expect("the bundled inventory");
+    dir_with(&[("kirishima.csv", &csv)])
+}
+
+#[test]
+fn two_inventories_are_ranked_as_one_and_keep_their_names() {
+    let dir = two_cities();
+    let csv = kagoshima_csv();
+    let r = run(triage(dir.path()).args(["run", &csv, "kirishima.csv", "-f", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let summary = &report["summary"];
+    assert_eq!(summary["processes"], 994);
+    assert_eq!(summary["total_hours"], 512_800.0);
+    assert_eq!(summary["selected"], 72);
+    // Each copy keeps the priorities it has alone.
+    let alone = run(triage(dir.path()).args(["run", &csv, "-f", "json"]));
+    let alone: Value = serde_json::from_str(&alone.stdout).expect("JSON");
+    for p in ["high", "medium", "low", "excluded"] {
+        let n = alone["summary"]["by_priority"][p].as_u64().expect("a count");
+        assert_eq!(summary["by_priority"][p], 2 * n, "{p}");
+    }
+    let names: Vec<&str> = (report["inventories"].as_array().expect("the inventories"))
+        .iter()
+        .map(|i| i["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["kagoshima-2020", "kirishima"]);
+    let processes = report["processes"].as_array().expect("processes");
+    let find = |id: &str| processes.iter().find(|p| p["id"] == id).expect(id);
+    assert_eq!(find("kagoshima-2020:18")["inventory"], "kagoshima-2020");
+    assert_eq!(find("kirishima:18")["inventory"], "kirishima");
+    assert_eq!(find("kirishima:18")["annual_hours"], 3510.0);
+    // Equal hours rank in the order the files were given.
+    assert!(find("kagoshima-2020:18")["rank"].as_u64() < find("kirishima:18")["rank"].as_u64());
+}
+
+#[test]
+fn the_csv_listing_of_a_joint_run_starts_with_the_inventory() {
+    let dir = two_cities();
+    let csv = kagoshima_csv();
+    let r = run(triage(dir.path()).args(["run", &csv, "kirishima.csv", "-f", "csv"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    let header = lines.next().expect("a header");
+    assert!(header.starts_with("inventory,id,rank,"), "{header}");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 994);
+    assert!(
+        rows[0].starts_with("kagoshima-2020,kagoshima-2020:1,1,"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].starts_with("kirishima,kirishima:1,2,"),
+        "{}",
+        rows[1]
+    );
+    // The streamed listing of the selected processes holds the same rows.
+    let s = run(triage(dir.path()).args([
+        "run",
+        &csv,
+        "kirishima.csv",
+        "-f",
+        "csv",
+        "--only-selected",
+    ]));
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert_eq!(s.stdout.lines().skip(1).collect::<Vec<_>>(), rows[..72]);
+}
+
+#[test]
+fn a_scenario_names_processes_of_a_joint_run_as_name_colon_id() {
+    let text = std::fs::read_to_string(kagoshima_toml()).expect("the bundled scenario");
+    let joint = text.replace("processes = [\"18\"]", "processes = [\"kirishima:18\"]");
+    let dir = two_cities();
+    std::fs::write(dir.path().join("joint.toml"), &joint).expect("write");
+    std::fs::write(dir.path().join("alone.toml"), &text).expect("write");
+    let csv = kagoshima_csv();
+    let r = run(triage(dir.path()).args([
+        "run",
+        &csv,
+        "kirishima.csv",
+        "-s",
+        "joint.toml",
+        "-f",
+        "json",
+    ]));
+    // The bundled scenario's other projects name ids without an inventory: refused, with how.
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("write ids as NAME:ID"), "{}", r.stderr);
+    let joint = joint.replace(
+        "[\"20\", \"21\", \"24\"]",
+        "[\"kirishima:20\", \"kagoshima-2020:21\"]",
+    );
+    let joint = joint.replace("[\"6\", \"17\", \"32\"]", "[\"kirishima:6\"]");
+    std::fs::write(dir.path().join("joint.toml"), &joint).expect("write");
+    for only_selected in [false, true] {
+        let mut cmd = triage(dir.path());
+        cmd.args([
+            "run",
+            &csv,
+            "kirishima.csv",
+            "-s",
+            "joint.toml",
+            "-f",
+            "json",
+        ]);
+        if only_selected {
+            cmd.arg("--only-selected");
+        }
+        let r = run(&mut cmd);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let report: Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let project = (report["projects"].as_array().expect("projects"))
+            .iter()
+            .find(|p| p["name"] == "給与支払報告書エラー処理")
+            .expect("the bundle");
+        assert_eq!(project["processes"][0], "kirishima:18");
+        assert_eq!(project["payback_year"], 4);
+        assert_eq!(project["priority"], "high");
+        let statistics = (report["projects"].as_array().expect("projects"))
+            .iter()
+            .find(|p| p["name"] == "統計調査員報酬事務")
+            .expect("a bundle across the two inventories");
+        assert_eq!(
+            statistics["processes"],
+            serde_json::json!(["kagoshima-2020:21", "kirishima:20"])
+        );
+    }
+}
+
+#[test]
+fn a_bad_row_in_the_second_inventory_names_that_file() {
+    let dir = dir_with(&[(
+        "b.csv",
+        "No,課,業務,処理,年間処理時間\n1,総務課,文書,受付,abc\n".as_bytes(),
+    )]);
+    let csv = kagoshima_csv();
+    let r = run(triage(dir.path()).args(["run", &csv, "b.csv"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("b.csv:2"),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["run", "-", "-"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
