@@ -11,8 +11,9 @@ use crate::error::Result;
 use crate::inventory::{Inventory, Part};
 use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
+use crate::platforms::{ClassHours, PlatformOutcome, Share};
 use crate::priority::{self, Reason, SelectionContext};
-use crate::projects::{ProjectOutcome, Projects};
+use crate::projects::{Member, ProjectOutcome, Projects, project_effect};
 use crate::provenance::{Fingerprint, Provenance};
 use crate::scenario::Scenario;
 use crate::summary::{self, Counts, Summary, Tally};
@@ -117,6 +118,9 @@ pub struct Analysis {
     pub processes: Vec<ProcessOutcome>,
     /// Every project, in the rank order of its first process.
     pub projects: Vec<ProjectOutcome>,
+    /// The scenario's shared platforms, with how their cost was shared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<PlatformOutcome>,
     /// Notes for the user; printed to stderr, not part of the data.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -237,7 +241,20 @@ impl<'a> Ranked<'a> {
             true => source.clone(),
             false => format!("{source} (inventories read together: write ids as NAME:ID)"),
         };
-        let projects = Projects::new(scenario, &place, find, &mut warnings)?;
+        // With shared platforms, every default project's hours saved are summed first.
+        let others = |bundled: &(dyn Fn(usize) -> bool + Sync)| {
+            (0..first.ranking.selected)
+                .into_par_iter()
+                .filter(|&k| !bundled(k))
+                .filter_map(|k| first.member(k, &processes[k]))
+                .fold(ClassHours::default, |mut hours, m| {
+                    let (class, effect) = project_effect(None, &[m]);
+                    hours.add(class, &effect);
+                    hours
+                })
+                .reduce(ClassHours::default, ClassHours::merge)
+        };
+        let projects = Projects::new(scenario, &place, find, others, &mut warnings)?;
         drop(by_id);
         let decider = Decider {
             counts: Counts {
@@ -306,6 +323,19 @@ impl<'a> Ranked<'a> {
         let bundles = decider.projects.bundles.iter();
         projects.extend(bundles.map(|b| (b.members[0], b.outcome.clone())));
         projects.sort_by_key(|(k, _)| *k);
+        let projects: Vec<ProjectOutcome> = projects.into_iter().map(|(_, p)| p).collect();
+        let shares = projects.iter().filter_map(|p| {
+            let share = p.platform.as_ref()?;
+            let hours = p.reduction_hours.unwrap_or(0.0);
+            Some((
+                hours,
+                Share {
+                    platform: share.platform,
+                    total: share.yen,
+                },
+            ))
+        });
+        let platforms = PlatformOutcome::all(decider.first.scenario, shares);
         Ok(Analysis {
             provenance: Provenance {
                 engine: crate::provenance::engine(),
@@ -320,7 +350,8 @@ impl<'a> Ranked<'a> {
             scenario: echo(decider.first.scenario),
             summary: decider.summary(&tally),
             processes: outcomes,
-            projects: projects.into_iter().map(|(_, p)| p).collect(),
+            projects,
+            platforms,
             warnings,
         })
     }
@@ -431,6 +462,24 @@ impl Decider<'_> {
 }
 
 impl FirstStage<'_> {
+    /// The process at rank position `k` as the member of its default project, or `None` when
+    /// rules 1-3 exclude it: what sharing a platform's cost needs, without the outcome.
+    fn member(&self, k: usize, p: &Process) -> Option<Member> {
+        let selected = k < self.ranking.selected;
+        if priority::process_exclusion(p, selected, k + 1, &self.ctx).is_some() {
+            return None;
+        }
+        let class = selected.then(|| self.rules.classify(p).0);
+        let rate = |c| self.scenario.class(c).reduction_rate;
+        Some(Member {
+            hours: p.annual_hours,
+            class,
+            reduction_hours: class.and_then(|c| own_reduction(p, rate(c))),
+            reduction: p.reduction,
+            blocker: p.blocker,
+        })
+    }
+
     /// The outcome at rank position `k` with rank, share, class and the process-level
     /// exclusions (rules 1-3); processes not excluded are left `Priority::Medium` with no
     /// reasons until their project decides.

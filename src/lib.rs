@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod model;
 pub mod number;
 pub mod pareto;
+pub mod platforms;
 pub mod portfolio;
 pub mod priority;
 pub mod projection;

@@ -99,7 +99,7 @@ impl Ranking {
 /// of `x` is exact, so comparing it with one half rounds exactly without the library call
 /// (x86-64's baseline has no rounding instruction); beyond, `x` is already an integer or out
 /// of `i64`, and the conversion saturates as `as` does.
-fn micro_hours(hours: f64) -> i64 {
+pub(crate) fn micro_hours(hours: f64) -> i64 {
     let x = hours * 1e6;
     if x.abs() < 4_503_599_627_370_496.0 {
         let whole = x as i64; // truncates toward zero

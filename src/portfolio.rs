@@ -15,8 +15,9 @@ use crate::error::{Error, Result};
 use crate::inventory::Inventory;
 use crate::model::{Priority, Process, WorkClass};
 use crate::pareto::Ranking;
+use crate::platforms::ClassHours;
 use crate::priority::{self, Reason, SelectionContext};
-use crate::projects::{self, Assessment, DefaultCosts, Member};
+use crate::projects::{self, Assessment, Costing, Member};
 use crate::scenario::Scenario;
 use crate::summary::ByPriority;
 use rayon::prelude::*;
@@ -281,12 +282,36 @@ impl Portfolio {
         }
     }
 
+    /// The hours each class's projects of `shape` save under `scenario`, which its platforms
+    /// are shared by; nothing to sum without platforms.
+    pub fn class_hours(&self, shape: &Shape, scenario: &Scenario) -> ClassHours {
+        if scenario.platforms.is_empty() {
+            return ClassHours::default();
+        }
+        (shape.projects.par_iter())
+            .fold(ClassHours::default, |mut hours, project| {
+                let spec = project.spec.map(|n| &scenario.projects[n]);
+                let ranks = project.members.ranks();
+                let members: Vec<Member> =
+                    ranks.iter().map(|&k| self.member(k, scenario)).collect();
+                let (class, effect) = projects::project_effect(spec, &members);
+                hours.add(class, &effect);
+                hours
+            })
+            .reduce(ClassHours::default, ClassHours::merge)
+    }
+
+    /// What the projects of `shape` cost under `scenario`, platforms shared among them.
+    pub fn costing(&self, shape: &Shape, scenario: &Scenario) -> Costing {
+        Costing::new(scenario, &self.class_hours(shape, scenario))
+    }
+
     /// The figures of one project of `shape` under `scenario` (with its class costs).
     pub fn figures(
         &self,
         project: &Project,
         scenario: &Scenario,
-        defaults: &DefaultCosts,
+        defaults: &Costing,
     ) -> Result<Figures> {
         let spec = project.spec.map(|n| &scenario.projects[n]);
         let assessed = match &project.members {
@@ -336,9 +361,10 @@ impl Portfolio {
         scenario: &Scenario,
         map: impl Fn(Figures) -> T + Sync,
     ) -> Result<(Vec<T>, Totals)> {
+        let costing = self.costing(shape, scenario);
         let parts: Vec<Result<Part<T>>> = (shape.projects.par_chunks(4096))
             .map(|chunk| {
-                let defaults = DefaultCosts::new(scenario);
+                let defaults = costing.own_copy();
                 let mut part = Part::with_capacity(chunk.len());
                 for p in chunk {
                     part.add(self.figures(p, scenario, &defaults)?, &map);

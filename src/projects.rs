@@ -8,6 +8,7 @@
 use crate::analysis::ProcessOutcome;
 use crate::error::{Error, Result};
 use crate::model::{Blocker, Priority, Reduction, WorkClass};
+use crate::platforms::{ClassHours, Share, Sharing};
 use crate::priority::{self, Effect, ProjectFacts, Reason};
 use crate::projection::{self, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
@@ -41,6 +42,8 @@ pub struct ProjectOutcome {
     pub npv: Option<i64>,
     pub priority: Priority,
     pub reasons: Arc<[Reason]>,
+    /// Its share of the platform serving its class, if one does.
+    pub platform: Option<PlatformShare>,
     plan: Option<ProjectPlan>,
     economy: Economy,
 }
@@ -67,6 +70,8 @@ impl Serialize for ProjectOutcome {
             npv: Option<i64>,
             priority: Priority,
             reasons: &'a [Reason],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            platform: Option<&'a PlatformShare>,
             years: Vec<YearRow>,
         }
         Json {
@@ -79,6 +84,7 @@ impl Serialize for ProjectOutcome {
             npv: self.npv,
             priority: self.priority,
             reasons: &self.reasons,
+            platform: self.platform.as_ref(),
             years: self.years(),
         }
         .serialize(serializer)
@@ -99,7 +105,7 @@ pub struct Bundle {
 /// own, in any order, which is what lets a listing be computed and written chunk by chunk.
 pub struct Projects<'a> {
     scenario: &'a Scenario,
-    defaults: DefaultCosts,
+    costing: Costing,
     /// Names taken by scenario projects, which default projects must not reuse.
     names: HashSet<Arc<str>>,
     pub bundles: Vec<Bundle>,
@@ -115,19 +121,11 @@ impl<'a> Projects<'a> {
         scenario: &'a Scenario,
         source: &str,
         find: impl Fn(&str) -> Option<(usize, ProcessOutcome)>,
+        others: impl FnOnce(&(dyn Fn(usize) -> bool + Sync)) -> ClassHours,
         warnings: &mut Vec<String>,
     ) -> Result<Projects<'a>> {
-        let mut projects = Projects {
-            scenario,
-            defaults: DefaultCosts::new(scenario),
-            names: scenario
-                .projects
-                .iter()
-                .map(|s| Arc::from(s.name.as_str()))
-                .collect(),
-            bundles: Vec::new(),
-            bundle_of: HashMap::new(),
-        };
+        let mut bundle_of = HashMap::new();
+        let mut chosen = Vec::new();
         for (n, spec) in scenario.projects.iter().enumerate() {
             let mut members = Vec::new();
             for id in spec.processes.iter().map(|id| id.as_string()) {
@@ -139,7 +137,7 @@ impl<'a> Projects<'a> {
                         message,
                     });
                 };
-                projects.bundle_of.insert(k, usize::MAX);
+                bundle_of.insert(k, usize::MAX);
                 if first.priority == Priority::Excluded {
                     let why = first.reasons.first().map_or("", |r| r.code().key());
                     warnings.push(format!(
@@ -158,6 +156,29 @@ impl<'a> Projects<'a> {
                 continue;
             }
             members.sort_unstable_by_key(|(k, _)| *k);
+            chosen.push((spec, members));
+        }
+        let mut hours = ClassHours::default();
+        if !scenario.platforms.is_empty() {
+            hours = others(&|k| bundle_of.contains_key(&k));
+            for (spec, members) in &chosen {
+                let facts: Vec<Member> = members.iter().map(|(_, o)| Member::of(o)).collect();
+                let (class, effect) = project_effect(Some(spec), &facts);
+                hours.add(class, &effect);
+            }
+        }
+        let mut projects = Projects {
+            scenario,
+            costing: Costing::new(scenario, &hours),
+            names: scenario
+                .projects
+                .iter()
+                .map(|s| Arc::from(s.name.as_str()))
+                .collect(),
+            bundles: Vec::new(),
+            bundle_of,
+        };
+        for (spec, members) in chosen {
             let outcomes: Vec<&ProcessOutcome> = members.iter().map(|(_, o)| o).collect();
             let facts: Vec<Member> = outcomes.iter().map(|o| Member::of(o)).collect();
             warnings.extend(overclaim(spec, &facts));
@@ -190,7 +211,7 @@ impl<'a> Projects<'a> {
     /// written as it goes needs.
     pub fn default_decision(&self, o: &ProcessOutcome) -> Result<Decision> {
         let name = self.default_name(o);
-        let a = assess(None, &[Member::of(o)], self.scenario, &self.defaults)
+        let a = assess(None, &[Member::of(o)], self.scenario, &self.costing)
             .map_err(|e| e.error(&name, self.scenario))?;
         let (priority, reasons) = priority::project_priority(&a.facts);
         Ok(Decision {
@@ -217,7 +238,7 @@ impl<'a> Projects<'a> {
         spec: Option<&ProjectSpec>,
         members: &[&ProcessOutcome],
     ) -> Result<ProjectOutcome> {
-        evaluate(name, spec, members, self.scenario, &self.defaults)
+        evaluate(name, spec, members, self.scenario, &self.costing)
     }
 }
 
@@ -239,11 +260,17 @@ pub fn unique_name(name: String, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or(name)
 }
 
-/// The cost table of each class's default project, computed once and shared.
-pub struct DefaultCosts(Vec<Arc<[i64]>>);
+/// What a project costs beyond its own keys: each class's default cost table, computed once
+/// and shared, and the platforms whose cost projects share (see [`crate::platforms`]).
+pub struct Costing {
+    by_class: Vec<Arc<[i64]>>,
+    sharing: Sharing,
+}
 
-impl DefaultCosts {
-    pub fn new(scenario: &Scenario) -> DefaultCosts {
+impl Costing {
+    /// The scenario's costs, its platforms shared by `hours` (the hours each class's projects
+    /// save together; [`ClassHours::default`] when the scenario has no platform).
+    pub fn new(scenario: &Scenario, hours: &ClassHours) -> Costing {
         let table = WorkClass::ALL.iter().map(|&class| {
             let c = scenario.class(class);
             let costs = projection::component_costs(
@@ -255,8 +282,19 @@ impl DefaultCosts {
             );
             Arc::from(costs)
         });
-        // Indexed by the class: `WorkClass::ALL` is in declaration order.
-        DefaultCosts(table.collect())
+        Costing {
+            // Indexed by the class: `WorkClass::ALL` is in declaration order.
+            by_class: table.collect(),
+            sharing: Sharing::new(scenario, hours),
+        }
+    }
+
+    /// A copy with its own reference counts, for one thread's work.
+    pub fn own_copy(&self) -> Costing {
+        Costing {
+            by_class: (self.by_class.iter()).map(|c| Arc::from(&c[..])).collect(),
+            sharing: self.sharing.own_copy(),
+        }
     }
 }
 
@@ -265,7 +303,7 @@ fn evaluate(
     spec: Option<&ProjectSpec>,
     members: &[&ProcessOutcome],
     scenario: &Scenario,
-    defaults: &DefaultCosts,
+    defaults: &Costing,
 ) -> Result<ProjectOutcome> {
     let facts: Vec<Member> = members.iter().map(|o| Member::of(o)).collect();
     let a = assess(spec, &facts, scenario, defaults).map_err(|e| e.error(&name, scenario))?;
@@ -288,9 +326,25 @@ fn evaluate(
         npv: quantitative.then_some(a.facts.npv),
         priority,
         reasons,
+        platform: a.platform.map(|share| PlatformShare {
+            platform: share.platform,
+            name: scenario.platforms[share.platform].name.clone(),
+            yen: share.total,
+        }),
         plan: quantitative.then_some(a.plan),
         economy: a.economy,
     })
+}
+
+/// A project's part of a shared platform's cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlatformShare {
+    /// Index of the platform in the scenario's `platforms`.
+    #[serde(skip)]
+    pub platform: usize,
+    pub name: String,
+    /// Over the whole horizon, in yen (already in the project's costs).
+    pub yen: i64,
 }
 
 /// What a project needs to know of one of its processes.
@@ -329,6 +383,8 @@ pub struct Assessment {
     pub savings: i64,
     pub plan: ProjectPlan,
     pub economy: Economy,
+    /// Its share of a platform (in `plan`'s costs already).
+    pub platform: Option<Share>,
 }
 
 /// A project whose amounts exceed what `i64` yen can hold.
@@ -356,14 +412,10 @@ pub fn assess(
     spec: Option<&ProjectSpec>,
     members: &[Member],
     scenario: &Scenario,
-    defaults: &DefaultCosts,
+    defaults: &Costing,
 ) -> std::result::Result<Assessment, Saturated> {
-    let class = spec
-        .and_then(|s| s.class)
-        .or(members.first().and_then(|m| m.class))
-        .unwrap_or(WorkClass::Other);
-    let effect = effect(spec, members);
-    let plan = plan(spec, class, &effect, scenario, defaults);
+    let (class, effect) = project_effect(spec, members);
+    let (plan, platform) = plan(spec, class, &effect, scenario, defaults);
     let economy = Economy {
         labor_cost_per_hour: scenario.labor_cost_per_hour,
         first_fiscal_year: scenario.first_fiscal_year,
@@ -388,7 +440,17 @@ pub fn assess(
         savings: projection.savings,
         plan,
         economy,
+        platform,
     })
+}
+
+/// A project's class (the scenario's, else its first process's) and its effect.
+pub fn project_effect(spec: Option<&ProjectSpec>, members: &[Member]) -> (WorkClass, Effect) {
+    let class = spec
+        .and_then(|s| s.class)
+        .or(members.first().and_then(|m| m.class))
+        .unwrap_or(WorkClass::Other);
+    (class, effect(spec, members))
 }
 
 /// The project's effect: the scenario's figure, else the sum of its members' estimates.
@@ -431,17 +493,18 @@ pub fn overclaim(spec: &ProjectSpec, members: &[Member]) -> Option<String> {
     })
 }
 
-/// Costs and timing: the scenario project's own keys over its class's defaults.
+/// Costs and timing: the scenario project's own keys over its class's defaults, plus its
+/// share of its class's platform.
 fn plan(
     spec: Option<&ProjectSpec>,
     class: WorkClass,
     effect: &Effect,
     scenario: &Scenario,
-    defaults: &DefaultCosts,
-) -> ProjectPlan {
+    costing: &Costing,
+) -> (ProjectPlan, Option<Share>) {
     let c = scenario.class(class);
     let go_live_year = spec.and_then(|s| s.go_live_year).unwrap_or(c.go_live_year);
-    let costs: Arc<[i64]> = match spec {
+    let mut costs: Arc<[i64]> = match spec {
         Some(s) if s.costs.is_some() => s.costs.as_deref().unwrap_or_default().into(),
         Some(s) => projection::component_costs(
             s.study_cost.unwrap_or(c.study_cost),
@@ -451,9 +514,15 @@ fn plan(
             scenario.horizon_years,
         )
         .into(),
-        None => defaults.0[class as usize].clone(),
+        None => costing.by_class[class as usize].clone(),
     };
-    ProjectPlan {
+    let mut share = None;
+    if costing.sharing.serves(class) {
+        let mut own = costs.to_vec();
+        share = costing.sharing.add_share(class, effect, &mut own);
+        costs = own.into();
+    }
+    let plan = ProjectPlan {
         reduction_hours: match effect {
             Effect::Hours(h) => *h,
             _ => 0.0,
@@ -463,5 +532,6 @@ fn plan(
             .and_then(|s| s.months_in_first_year)
             .unwrap_or(c.months_in_first_year),
         costs,
-    }
+    };
+    (plan, share)
 }

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::WorkClass;
+use crate::platforms::PlatformSpec;
 use crate::vary::{Distribution, Knob, Uncertain, take_ranges};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -85,6 +86,8 @@ pub struct Scenario {
     /// Per class, in the order of [`WorkClass::ALL`] (indexed by the class).
     classes: [ClassParams; 5],
     pub projects: Vec<ProjectSpec>,
+    /// Platforms shared by every project of their classes (see [`crate::platforms`]).
+    pub platforms: Vec<PlatformSpec>,
     /// Keys written as ranges, which a simulation draws (a run uses their central value).
     pub uncertain: Vec<Uncertain>,
     /// SHA-256 of the file it was read from, or of the built-in scenario's text.
@@ -105,6 +108,8 @@ struct RawScenario {
     classes: BTreeMap<WorkClass, RawClass>,
     #[serde(default)]
     projects: Vec<ProjectSpec>,
+    #[serde(default)]
+    platforms: Vec<PlatformSpec>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -231,7 +236,20 @@ impl Scenario {
         for (class, params) in WorkClass::ALL.iter().zip(&self.classes) {
             self.check_class(&format!("classes.{class}"), params)?;
         }
-        self.check_projects()
+        self.check_projects()?;
+        let mut taken = Default::default();
+        let mut names = HashSet::new();
+        for (i, platform) in self.platforms.iter().enumerate() {
+            let key = format!("platforms[{i}]");
+            platform.check(&key, self.horizon_years, &mut taken)?;
+            if !names.insert(platform.name.as_str()) {
+                return Err(format!(
+                    "{key}.name = \"{}\": another platform has this name",
+                    platform.name
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_class(&self, key: &str, p: &ClassParams) -> Result<(), String> {
@@ -299,22 +317,7 @@ impl Scenario {
             ));
         }
         if let Some(costs) = &p.costs {
-            if costs.len() != self.horizon_years as usize {
-                return Err(format!(
-                    "{key}.costs has {} amounts: give one per year of the horizon ({})",
-                    costs.len(),
-                    self.horizon_years
-                ));
-            }
-            if let Some((y, c)) = costs
-                .iter()
-                .enumerate()
-                .find(|(_, c)| !(0..=MAX_YEN).contains(*c))
-            {
-                return Err(format!(
-                    "{key}.costs[{y}] = {c}: must be between 0 and {MAX_YEN} yen"
-                ));
-            }
+            check_costs(&format!("{key}.costs"), costs, self.horizon_years)?;
             let components = [p.study_cost, p.initial_cost, p.annual_cost];
             if components.iter().any(Option::is_some) {
                 return Err(format!(
@@ -338,6 +341,26 @@ impl Scenario {
             check(&format!("{key}.months_in_first_year"), m, 0..=12)?;
         }
         Ok(())
+    }
+}
+
+/// Checks a list of yearly costs: one amount per year of the horizon, each within range.
+pub(crate) fn check_costs(key: &str, costs: &[i64], horizon_years: u32) -> Result<(), String> {
+    if costs.len() != horizon_years as usize {
+        return Err(format!(
+            "{key} has {} amounts: give one per year of the horizon ({horizon_years})",
+            costs.len(),
+        ));
+    }
+    match costs
+        .iter()
+        .enumerate()
+        .find(|(_, c)| !(0..=MAX_YEN).contains(*c))
+    {
+        Some((y, c)) => Err(format!(
+            "{key}[{y}] = {c}: must be between 0 and {MAX_YEN} yen"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -443,6 +466,7 @@ fn merge(source: &str, base: RawScenario, user: RawScenario) -> Result<Scenario,
             .try_into()
             .map_err(|_| "every class has its assumptions".to_string())?,
         projects: user.projects,
+        platforms: user.platforms,
         uncertain: Vec::new(),
     })
 }

@@ -113,6 +113,14 @@ impl Knob {
         matches!(self, Knob::MinHours | Knob::Cover)
     }
 
+    /// Whether the key changes the hours projects save (and so how platforms are shared).
+    pub fn moves_hours(&self) -> bool {
+        matches!(
+            self,
+            Knob::Class(_, ClassKey::ReductionRate) | Knob::Project(_, ProjectKey::ReductionHours)
+        )
+    }
+
     /// Whether the key holds whole numbers (yen, years, months).
     pub fn is_integer(&self) -> bool {
         !matches!(

@@ -25,7 +25,9 @@ fn two_inventories_are_ranked_as_one_and_keep_their_names() {
     let alone = run(triage(dir.path()).args(["run", &csv, "-f", "json"]));
     let alone: Value = serde_json::from_str(&alone.stdout).expect("JSON");
     for p in ["high", "medium", "low", "excluded"] {
-        let n = alone["summary"]["by_priority"][p].as_u64().expect("a count");
+        let n = alone["summary"]["by_priority"][p]
+            .as_u64()
+            .expect("a count");
         assert_eq!(summary["by_priority"][p], 2 * n, "{p}");
     }
     let names: Vec<&str> = (report["inventories"].as_array().expect("the inventories"))
@@ -146,11 +148,108 @@ fn a_bad_row_in_the_second_inventory_names_that_file() {
     let csv = kagoshima_csv();
     let r = run(triage(dir.path()).args(["run", &csv, "b.csv"]));
     assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("b.csv:2"), "{}", r.stderr);
+    let r = run(triage(dir.path()).args(["run", "-", "-"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// The share of each project in the JSON report, by name.
+fn shares(report: &Value) -> Vec<(String, i64, Option<u64>, String)> {
+    (report["projects"].as_array().expect("projects"))
+        .iter()
+        .filter(|p| p["platform"].is_object())
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["platform"]["yen"].as_i64().expect("a share in yen"),
+                p["payback_year"].as_u64(),
+                p["priority"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_cities_sharing_one_rpa_licence_each_pay_a_third() {
+    // One RPA licence, 900,000 yen a year from year 2 (7 years of the 8), shared by the
+    // automation projects in proportion to the hours they save. Kagoshima alone has two with
+    // an effect: 18 (2,186 h) and 25 (875 h), 3,061 h together. Project 18's share is
+    // floor(900,000 x 2,186 / 3,061) = 642,731 yen a year, 4,499,117 over the horizon, and its
+    // NPV falls from 12,163,373 to 7,664,256: payback in year 5, medium. Three cities buying
+    // the licence together share it over 9,183 h: floor(900,000 x 2,186 / 9,183) = 214,243
+    // yen a year, 1,499,701 in all; NPV 10,663,672, payback in year 4, high in every city.
+    let licence = "[[platforms]]\nname = \"RPA licence\"\nclasses = [\"automation\"]\n\
+                   annual_cost = 900000\n";
+    let csv = std::fs::read(kagoshima_csv()).expect("the bundled inventory");
+    let dir = dir_with(&[
+        ("kagoshima.csv", &csv),
+        ("kirishima.csv", &csv),
+        ("satsuma.csv", &csv),
+        ("rpa.toml", licence.as_bytes()),
+    ]);
+    let report = |args: &[&str]| -> Value {
+        let r = run(triage(dir.path())
+            .arg("run")
+            .args(args)
+            .args(["-s", "rpa.toml", "-f", "json"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("JSON")
+    };
+    let alone = report(&["kagoshima.csv"]);
+    let project = |name: &str, yen: i64, payback: u64, priority: &str| {
+        (name.to_string(), yen, Some(payback), priority.to_string())
+    };
+    let shared = shares(&alone);
     assert!(
-        r.stderr.contains("b.csv:2"),
+        shared.contains(&project(
+            "18 処理対象のエラーの更新",
+            4_499_117,
+            5,
+            "medium"
+        )),
+        "{shared:?}"
+    );
+    let platform = &alone["platforms"][0];
+    assert_eq!(platform["cost"], 6_300_000);
+    assert_eq!(platform["reduction_hours"], 3061.0);
+    // 900,000 - 642,731 - floor(900,000 x 875 / 3,061) = 1 yen a year left over.
+    assert_eq!(
+        (
+            platform["allocated"].as_i64(),
+            platform["unallocated"].as_i64()
+        ),
+        (Some(6_299_993), Some(7))
+    );
+
+    let together = report(&["kagoshima.csv", "kirishima.csv", "satsuma.csv"]);
+    let shared = shares(&together);
+    for city in ["kagoshima", "kirishima", "satsuma"] {
+        let name = format!("{city}:18 処理対象のエラーの更新");
+        assert!(
+            shared.contains(&project(&name, 1_499_701, 4, "high")),
+            "{shared:?}"
+        );
+    }
+    let npv = (together["projects"].as_array().expect("projects"))
+        .iter()
+        .find(|p| p["name"] == "satsuma:18 処理対象のエラーの更新")
+        .map(|p| p["npv"].clone());
+    assert_eq!(npv, Some(Value::from(10_663_672)));
+    assert_eq!(together["platforms"][0]["projects"], 6);
+    assert_eq!(together["platforms"][0]["reduction_hours"], 9183.0);
+}
+
+#[test]
+fn a_class_served_by_two_platforms_is_refused() {
+    let text = "[[platforms]]\nname = \"OCR\"\nclasses = [\"input\"]\n\
+                [[platforms]]\nname = \"RPA\"\nclasses = [\"automation\", \"input\"]\n";
+    let dir = dir_with(&[("two.toml", text.as_bytes())]);
+    let r = run(triage(dir.path()).args(["run", &kagoshima_csv(), "-s", "two.toml"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("platforms[1].classes: class input is already served by platform \"OCR\""),
         "{}",
         r.stderr
     );
-    let r = run(triage(dir.path()).args(["run", "-", "-"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
 }

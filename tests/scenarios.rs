@@ -46,6 +46,8 @@ fn agrees_with_run(inventory_bytes: &[u8], scenario: &Scenario) -> Result<(), Te
         };
         prop_assert_eq!(run.reduction_hours, hours);
         prop_assert_eq!(run.npv, hours.map(|_| facts.npv));
+        let share = figures.assessment.platform.map(|s| s.total);
+        prop_assert_eq!(run.platform.as_ref().map(|s| s.yen), share);
     }
     prop_assert_eq!(analysis.summary.by_priority, evaluation.totals.by_priority);
     prop_assert_eq!(analysis.summary.selected, evaluation.totals.selected);
@@ -55,9 +57,13 @@ fn agrees_with_run(inventory_bytes: &[u8], scenario: &Scenario) -> Result<(), Te
 #[test]
 fn portfolio_agrees_with_run_on_kagoshima() {
     let bytes = std::fs::read(kagoshima_csv()).expect("the bundled inventory");
+    let bundled = std::fs::read_to_string(kagoshima_toml()).expect("the bundled scenario");
+    let platform = "\n[[platforms]]\nname = \"RPA\"\nclasses = [\"automation\", \"input\"]\n\
+                    initial_cost = 2000000\nannual_cost = 1000000\n";
     for scenario in [
         Scenario::read_path(&kagoshima_toml()).expect("the bundled scenario"),
         Scenario::builtin(),
+        Scenario::from_toml("p.toml", &(bundled + platform)).expect("a valid scenario"),
     ] {
         agrees_with_run(&bytes, &scenario).expect("agreement");
     }
@@ -75,6 +81,7 @@ proptest! {
         cover in prop::option::of(0.05f64..1.0),
         within in 1u32..8,
         discount in 0.0f64..0.1,
+        platform in prop::option::of((0i64..5_000_000, 0usize..3)),
     ) {
         let mut bytes = Vec::new();
         triage::generate::write_inventory(rows, seed, &mut bytes).expect("generated");
@@ -85,6 +92,13 @@ proptest! {
         );
         if let Some(h) = min_hours { text.push_str(&format!("min_hours = {h}\n")); }
         if let Some(c) = cover { text.push_str(&format!("cover = {c}\n")); }
+        if let Some((annual, which)) = platform {
+            let classes = ["[\"automation\"]", "[\"input\", \"judgment\"]", "[\"other\", \"analytics\"]"];
+            text.push_str(&format!(
+                "[[platforms]]\nname = \"P\"\nclasses = {}\nannual_cost = {annual}\n",
+                classes[which]
+            ));
+        }
         let scenario = Scenario::from_toml("s.toml", &text).expect("a valid scenario");
         agrees_with_run(&bytes, &scenario)?;
     }

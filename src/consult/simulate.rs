@@ -12,7 +12,7 @@ use crate::export::{Grid, Report, Section, section};
 use crate::format::{grouped, percent, yen};
 use crate::model::Priority;
 use crate::portfolio::{Portfolio, Project};
-use crate::projects::DefaultCosts;
+use crate::projects::Costing;
 use crate::scenario::Scenario;
 use crate::vary::{Distribution, Uncertain};
 use rand_pcg::Pcg64Mcg;
@@ -89,11 +89,11 @@ pub fn simulate(
         });
     }
     let shape = portfolio.shape(scenario)?;
-    let variants: Vec<(Scenario, DefaultCosts)> = (0..draws)
+    let variants: Vec<(Scenario, Costing)> = (0..draws)
         .into_par_iter()
         .map(|d| {
             let s = draw(scenario, seed, d)?;
-            let costs = DefaultCosts::new(&s);
+            let costs = portfolio.costing(&shape, &s);
             Ok((s, costs))
         })
         .collect::<Result<_>>()?;
@@ -151,14 +151,14 @@ fn spread_chunk(
     portfolio: &Portfolio,
     scenario: &Scenario,
     projects: &[Project],
-    variants: &[(Scenario, DefaultCosts)],
+    variants: &[(Scenario, Costing)],
 ) -> Result<(Vec<ProjectSpread>, Vec<i64>)> {
     let draws = variants.len();
     let mut sums = vec![0i64; draws];
     let mut npvs = vec![0i64; projects.len() * draws];
     let mut counts = vec![Counts::default(); projects.len()];
-    for (d, (s, _)) in variants.iter().enumerate() {
-        let costs = DefaultCosts::new(s);
+    for (d, (s, costing)) in variants.iter().enumerate() {
+        let costs = costing.own_copy();
         for (i, project) in projects.iter().enumerate() {
             let f = portfolio.figures(project, s, &costs)?;
             let facts = &f.assessment.facts;

@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 use crate::export::{Grid, Report, Section, section};
 use crate::format::{grouped, hours, yen};
 use crate::model::Priority;
-use crate::portfolio::{Figures, Portfolio, Project, Totals};
-use crate::projects::DefaultCosts;
+use crate::platforms::ClassHours;
+use crate::portfolio::{Figures, Portfolio, Project, Shape, Totals};
+use crate::projects::Costing;
 use crate::scenario::Scenario;
 use crate::vary::Knob;
 use rayon::prelude::*;
@@ -203,7 +204,7 @@ fn sweep_key(p: &Portfolio, scenario: &Scenario, range: &Range, steps: u32) -> R
         });
     }
     let flips = match &shape {
-        Some(shape) => flips(p, scenario, knob, &shape.projects, &values, &states)?,
+        Some(shape) => flips(p, scenario, knob, shape, &values, &states)?,
         None => Vec::new(),
     };
     let npvs: Vec<i64> = points.iter().map(|pt| pt.totals.npv).collect();
@@ -239,10 +240,15 @@ fn flips(
     p: &Portfolio,
     scenario: &Scenario,
     knob: &Knob,
-    projects: &[Project],
+    shape: &Shape,
     values: &[f64],
     states: &[Vec<State>],
 ) -> Result<Vec<Flip>> {
+    let projects = &shape.projects;
+    // Platforms are shared by the hours projects save; unless the key moves those, they are
+    // the same at every value and summed once.
+    let hours = (!knob.moves_hours()).then(|| p.class_hours(shape, scenario));
+    let sharing = Sharing { shape, hours };
     let mut todo = Vec::new();
     for w in 0..values.len().saturating_sub(1) {
         for (i, (a, b)) in states[w].iter().zip(&states[w + 1]).enumerate() {
@@ -271,7 +277,8 @@ fn flips(
                 Change::Priority { above, .. } => f.priority == above,
                 Change::NpvZero { rises } => (f.assessment.facts.npv >= 0) == rises,
             };
-            let at = bisect(p, scenario, knob, project, values[w], values[w + 1], holds)?;
+            let span = (values[w], values[w + 1]);
+            let at = bisect(p, scenario, knob, &sharing, project, span, holds)?;
             Ok(Flip {
                 project: p.project_name(project, scenario),
                 processes: project.members.ranks().len(),
@@ -283,20 +290,31 @@ fn flips(
     Ok(found)
 }
 
+/// What sharing platforms needs during a bisection: the projects, and the hours they save
+/// when these do not depend on the value.
+struct Sharing<'a> {
+    shape: &'a Shape,
+    hours: Option<ClassHours>,
+}
+
 /// The first value in `(low, high]` at which `holds` is true of the project, given that it is
 /// false at `low` and true at `high`.
 fn bisect(
     p: &Portfolio,
     scenario: &Scenario,
     knob: &Knob,
+    sharing: &Sharing,
     project: &Project,
-    mut low: f64,
-    mut high: f64,
+    (mut low, mut high): (f64, f64),
     holds: impl Fn(&Figures) -> bool,
 ) -> Result<f64> {
     let at = |v: f64| -> Result<bool> {
         let s = variant(scenario, knob, v)?;
-        Ok(holds(&p.figures(project, &s, &DefaultCosts::new(&s))?))
+        let costing = match &sharing.hours {
+            Some(hours) => Costing::new(&s, hours),
+            None => p.costing(sharing.shape, &s),
+        };
+        Ok(holds(&p.figures(project, &s, &costing)?))
     };
     for _ in 0..200 {
         let done = match knob.is_integer() {

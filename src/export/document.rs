@@ -61,6 +61,7 @@ pub fn build(a: &Analysis) -> Vec<Section> {
         selected(a),
         projects(a),
     ]);
+    out.extend(platforms(a));
     out.extend(
         a.projects
             .iter()
@@ -303,6 +304,42 @@ fn selected(a: &Analysis) -> Section {
         ]);
     }
     section("Selected processes", vec![], Some(grid))
+}
+
+/// The shared platforms: what each costs and how its cost was shared.
+fn platforms(a: &Analysis) -> Option<Section> {
+    if a.platforms.is_empty() {
+        return None;
+    }
+    let mut grid = Grid::new(&[
+        ("platform", false),
+        ("classes", false),
+        ("projects", true),
+        ("saves h/yr", true),
+        ("cost", true),
+        ("allocated", true),
+        ("unallocated", true),
+    ]);
+    for p in &a.platforms {
+        let classes: Vec<&str> = p.classes.iter().map(|c| c.key()).collect();
+        grid.row(vec![
+            p.name.clone(),
+            classes.join(", "),
+            p.projects.to_string(),
+            hours(p.reduction_hours),
+            yen(p.cost),
+            yen(p.allocated),
+            yen(p.unallocated),
+        ]);
+    }
+    let notes = vec![
+        "Each year's platform cost is shared by the projects of its classes in proportion to \
+         the hours a year each saves, floored to the yen; the shares are in the projects' \
+         costs above. Unallocated is what the flooring left over (or the whole cost when no \
+         project with an effect uses the platform)."
+            .to_string(),
+    ];
+    Some(section("Shared platforms", notes, Some(grid)))
 }
 
 fn reason_codes(o: &ProcessOutcome) -> String {
