@@ -95,8 +95,8 @@ pub struct RunArgs {
     /// (joint procurement): ids become NAME:ID, NAME being the file name without extension.
     #[arg(required = true, value_name = "INVENTORY")]
     pub inventories: Vec<String>,
-    /// Scenario TOML: labour rate, horizon, class costs and rates, project bundles
-    /// (default: the built-in scenario, see `triage defaults scenario`).
+    /// Scenario TOML: labour rate, horizon, class costs and rates, project bundles, shared
+    /// platforms (default: the built-in scenario, see `triage defaults scenario`).
     #[arg(short, long, value_name = "FILE")]
     pub scenario: Option<String>,
     /// Keyword rules for the work classes (default: see `triage defaults rules`).

@@ -43,19 +43,23 @@ impl PlatformSpec {
         if let Some(costs) = &self.costs {
             return costs.clone();
         }
-        let go_live = self.go_live_year.unwrap_or_else(|| {
-            (self.classes.iter())
-                .map(|&c| scenario.class(c).go_live_year)
-                .min()
-                .unwrap_or(1)
-        });
         projection::component_costs(
             self.study_cost,
             self.initial_cost,
             self.annual_cost,
-            go_live,
+            self.go_live_year(scenario),
             scenario.horizon_years,
         )
+    }
+
+    /// Its go-live year: its own, else the earliest of its classes'.
+    pub fn go_live_year(&self, scenario: &Scenario) -> u32 {
+        self.go_live_year.unwrap_or_else(|| {
+            (self.classes.iter())
+                .map(|&c| scenario.class(c).go_live_year)
+                .min()
+                .unwrap_or(1)
+        })
     }
 
     /// Checks the platform at `key` (`platforms[i]`) against the horizon; `taken[class]`

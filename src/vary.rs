@@ -50,7 +50,25 @@ pub enum Knob {
     Class(WorkClass, ClassKey),
     /// Index into the scenario's projects, and the key.
     Project(usize, ProjectKey),
+    /// Index into the scenario's platforms, and the key.
+    Platform(usize, PlatformKey),
 }
+
+/// A key of a shared platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformKey {
+    StudyCost,
+    InitialCost,
+    AnnualCost,
+    GoLiveYear,
+}
+
+const PLATFORM_KEYS: [(&str, PlatformKey); 4] = [
+    ("study_cost", PlatformKey::StudyCost),
+    ("initial_cost", PlatformKey::InitialCost),
+    ("annual_cost", PlatformKey::AnnualCost),
+    ("go_live_year", PlatformKey::GoLiveYear),
+];
 
 const CLASS_KEYS: [(&str, ClassKey); 6] = [
     ("reduction_rate", ClassKey::ReductionRate),
@@ -103,6 +121,14 @@ impl Knob {
             let (_, k) =
                 (PROJECT_KEYS.iter().find(|(n, _)| *n == name)).ok_or_else(|| unknown(key))?;
             return Ok(Knob::Project(index, *k));
+        }
+        if let Some(rest) = key.strip_prefix("platforms") {
+            let (platform, name) = split_project(rest).ok_or_else(|| unknown(key))?;
+            let index = find_platform(platform, scenario)
+                .ok_or_else(|| format!("\"{key}\": the scenario has no platform \"{platform}\""))?;
+            let (_, k) =
+                (PLATFORM_KEYS.iter().find(|(n, _)| *n == name)).ok_or_else(|| unknown(key))?;
+            return Ok(Knob::Platform(index, *k));
         }
         Err(unknown(key))
     }
@@ -164,6 +190,15 @@ impl Knob {
                 };
                 own.or_else(|| Some(class_value(s, class, key.class_key()?)))?
             }
+            Knob::Platform(i, key) => {
+                let p = s.platforms.get(i)?;
+                match key {
+                    PlatformKey::StudyCost => p.study_cost as f64,
+                    PlatformKey::InitialCost => p.initial_cost as f64,
+                    PlatformKey::AnnualCost => p.annual_cost as f64,
+                    PlatformKey::GoLiveYear => f64::from(p.go_live_year(s)),
+                }
+            }
         })
     }
 
@@ -219,6 +254,23 @@ impl Knob {
                     ProjectKey::MonthsInFirstYear => p.months_in_first_year = Some(small),
                 }
             }
+            Knob::Platform(i, key) => {
+                let label = self.to_string();
+                let p =
+                    (s.platforms.get_mut(i)).ok_or_else(|| format!("{label}: no such platform"))?;
+                if key != PlatformKey::GoLiveYear && p.costs.is_some() {
+                    return Err(format!(
+                        "{label}: the platform gives its costs year by year (costs = [...]); \
+                         give study_cost, initial_cost and annual_cost instead to vary one"
+                    ));
+                }
+                match key {
+                    PlatformKey::StudyCost => p.study_cost = int,
+                    PlatformKey::InitialCost => p.initial_cost = int,
+                    PlatformKey::AnnualCost => p.annual_cost = int,
+                    PlatformKey::GoLiveYear => p.go_live_year = Some(small),
+                }
+            }
         }
         s.check()
     }
@@ -237,6 +289,10 @@ impl Knob {
                 let name = (PROJECT_KEYS.iter().find(|(_, k)| k == key)).map_or("", |(n, _)| n);
                 write!(f, "projects[{i}].{name}")
             }
+            Knob::Platform(i, key) => {
+                let name = (PLATFORM_KEYS.iter().find(|(_, k)| k == key)).map_or("", |(n, _)| n);
+                write!(f, "platforms[{i}].{name}")
+            }
             top => {
                 let name = TOP_KEYS
                     .iter()
@@ -250,8 +306,12 @@ impl Knob {
     /// The key as a user reads it, with a project's name rather than its index.
     pub fn label(&self, s: &Scenario) -> String {
         match self {
-            Knob::Project(i, _) => {
-                let name = s.projects.get(*i).map_or("?", |p| p.name.as_str());
+            Knob::Project(i, _) | Knob::Platform(i, _) => {
+                let name = match self {
+                    Knob::Project(..) => s.projects.get(*i).map(|p| p.name.as_str()),
+                    _ => s.platforms.get(*i).map(|p| p.name.as_str()),
+                };
+                let name = name.unwrap_or("?");
                 self.to_string()
                     .replacen(&format!("[{i}]"), &format!("[{name}]"), 1)
             }
@@ -315,6 +375,15 @@ fn split_project(rest: &str) -> Option<(&str, &str)> {
     }
     let inner = rest.strip_prefix('.')?;
     inner.rsplit_once('.')
+}
+
+fn find_platform(name: &str, s: &Scenario) -> Option<usize> {
+    let name = name.trim().trim_matches('"');
+    (s.platforms.iter().position(|p| p.name == name)).or_else(|| {
+        name.parse::<usize>()
+            .ok()
+            .filter(|&i| i < s.platforms.len())
+    })
 }
 
 fn find_project(name: &str, s: &Scenario) -> Option<usize> {

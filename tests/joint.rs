@@ -253,3 +253,37 @@ fn a_class_served_by_two_platforms_is_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn sweep_finds_the_licence_cost_at_which_project_18_stops_being_high() {
+    // Alone, with the built-in scenario, project 18 pays back in year 4 with 726,269 yen to
+    // spare: cumulative savings 3,739,517 + 2 x 5,609,276 = 14,958,069 against costs
+    // 2,684,000 + 6,047,800 + 2 x 2,750,000 = 14,231,800. The licence's share falls in years
+    // 2-4, so it stays high while 3 x floor(L x 2,186 / 3,061) <= 726,269, that is while
+    // L x 2,186 / 3,061 < 242,090: up to L = 338,992 (338,992.45 is the exact bound). Its NPV
+    // of 12,163,373 stays non-negative while 7 x floor(L x 2,186 / 3,061) <= 12,163,373,
+    // that is L x 2,186 / 3,061 < 1,737,625: up to L = 2,433,151 (2,433,151.93).
+    let licence = "[[platforms]]\nname = \"RPA licence\"\nclasses = [\"automation\"]\n\
+                   annual_cost = 900000\n";
+    let dir = dir_with(&[("rpa.toml", licence.as_bytes())]);
+    let r = run(triage(dir.path()).args([
+        "sweep",
+        &kagoshima_csv(),
+        "-s",
+        "rpa.toml",
+        "--vary",
+        "platforms[RPA licence].annual_cost=0..3000000",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let flips = report["keys"][0]["flips"].as_array().expect("flips");
+    let at = |kind: &str| {
+        (flips.iter())
+            .find(|f| f["project"] == "18 処理対象のエラーの更新" && f["change"]["kind"] == kind)
+            .and_then(|f| f["at"].as_f64())
+    };
+    assert_eq!(at("priority"), Some(338_993.0));
+    assert_eq!(at("npv-zero"), Some(2_433_152.0));
+}

@@ -8,7 +8,6 @@
 use super::{Inventory, Keep, ReadOptions, read_path};
 use crate::error::{Error, Result};
 use crate::pareto::Sum;
-use crate::projects::unique_name;
 use crate::provenance::Fingerprint;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -56,7 +55,7 @@ pub fn read_paths(paths: &[String], options: &ReadOptions) -> Result<Inventory> 
 }
 
 /// The name of each inventory: its file name without extension (`stdin` for `-`), made
-/// unique with ` (2)`, ` (3)`... when two files share a name.
+/// unique with `-2`, `-3`... when two files share a name.
 pub fn names(paths: &[String]) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::new();
     paths
@@ -68,7 +67,13 @@ pub fn names(paths: &[String]) -> Vec<String> {
                     .file_stem()
                     .map_or_else(|| path.clone(), |s| s.to_string_lossy().into_owned()),
             };
-            let name = unique_name(stem, |n| taken.contains(n));
+            let name = match taken.contains(&stem) {
+                false => stem,
+                true => (2..)
+                    .map(|k| format!("{stem}-{k}"))
+                    .find(|n| !taken.contains(n))
+                    .unwrap_or(stem),
+            };
             taken.insert(name.clone());
             name
         })
@@ -150,7 +155,7 @@ mod tests {
         let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
         assert_eq!(
             names(&paths),
-            ["kagoshima", "kagoshima (2)", "stdin", "kirishima"]
+            ["kagoshima", "kagoshima-2", "stdin", "kirishima"]
         );
     }
 
