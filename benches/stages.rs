@@ -185,12 +185,17 @@ fn write(group: &mut Group, f: &Fixture) {
     )
     .unwrap();
     let mut first = Vec::new();
-    render(&analysis, Format::Csv, &mut first).unwrap();
+    render(&analysis, Format::Csv(Default::default()), &mut first).unwrap();
     assert!(first.len() > f.selected * 100);
     group.bench_function(BenchmarkId::new("write-csv", f.label), |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(first.len());
-            render(black_box(&analysis), Format::Csv, &mut out).unwrap();
+            render(
+                black_box(&analysis),
+                Format::Csv(Default::default()),
+                &mut out,
+            )
+            .unwrap();
             assert_eq!(out.len(), first.len());
         })
     });

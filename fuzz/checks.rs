@@ -40,7 +40,12 @@ pub fn inventory(data: &[u8]) {
     if let Ok(inventory) = whole {
         let scenario = Scenario::builtin();
         if let Ok(analysis) = triage::analyze(inventory, &scenario, &RuleTable::builtin()) {
-            for format in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {
+            for format in [
+                Format::Table,
+                Format::Csv(Default::default()),
+                Format::Json,
+                Format::Markdown,
+            ] {
                 render(&analysis, format, &mut std::io::sink()).expect("rendering to a sink");
             }
         }

@@ -1,7 +1,7 @@
 //! Command-line interface: the clap types, turned once into the engine's [`RunConfig`].
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use triage::export::Format;
+use triage::export::{Dialect, ExcelEncoding, Format};
 use triage::scenario::ParetoRule;
 use triage::{Listing, RunConfig};
 
@@ -108,6 +108,15 @@ pub struct RunArgs {
     /// Write to FILE instead of standard output (written whole or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark (or Shift_JIS, see --encoding), and text
+    /// cells that Excel would run as formulas (starting with = + - @) prefixed with '.
+    /// Implies --format csv.
+    #[arg(long)]
+    pub excel: bool,
+    /// The encoding of --excel CSV: utf8 (with BOM; keeps every character) or sjis
+    /// (Shift_JIS, for older Excel).
+    #[arg(long, value_enum, requires = "excel", default_value_t = CsvEncoding::Utf8)]
+    pub encoding: CsvEncoding,
     /// Select processes with at least this many hours a year (replaces the scenario's rule).
     #[arg(long, value_name = "HOURS", value_parser = non_negative)]
     pub min_hours: Option<f64>,
@@ -130,6 +139,13 @@ pub struct RunArgs {
     pub block_size: Option<u32>,
 }
 
+impl ToolArgs {
+    /// The format of the report, or why the options do not go together.
+    pub fn output_format(&self) -> triage::Result<Format> {
+        format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)
+    }
+}
+
 /// What every scenario tool reads and writes.
 #[derive(Debug, Args)]
 pub struct ToolArgs {
@@ -146,6 +162,15 @@ pub struct ToolArgs {
     /// Write to FILE instead of standard output (written whole or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark (or Shift_JIS, see --encoding), and text
+    /// cells that Excel would run as formulas (starting with = + - @) prefixed with '.
+    /// Implies --format csv.
+    #[arg(long)]
+    pub excel: bool,
+    /// The encoding of --excel CSV: utf8 (with BOM; keeps every character) or sjis
+    /// (Shift_JIS, for older Excel).
+    #[arg(long, value_enum, requires = "excel", default_value_t = CsvEncoding::Utf8)]
+    pub encoding: CsvEncoding,
     /// Worker threads (default: one per CPU). Results do not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -241,12 +266,41 @@ pub enum DefaultFile {
     Rules,
 }
 
+/// The encoding of CSV for Excel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark.
+    Utf8,
+    /// Shift_JIS (CP932).
+    Sjis,
+}
+
+/// The engine's format for `-f`, `--excel` and `--encoding`; `--excel` makes it CSV.
+pub fn format(format: OutputFormat, excel: bool, encoding: CsvEncoding) -> Result<Format, String> {
+    if !excel {
+        return Ok(format.format(Dialect::Plain));
+    }
+    let dialect = Dialect::Excel(match encoding {
+        CsvEncoding::Utf8 => ExcelEncoding::Utf8Bom,
+        CsvEncoding::Sjis => ExcelEncoding::ShiftJis,
+    });
+    match format {
+        OutputFormat::Table | OutputFormat::Csv => Ok(Format::Csv(dialect)),
+        other => Err(format!(
+            "--excel writes CSV; it cannot be combined with --format {}",
+            other
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        )),
+    }
+}
+
 impl OutputFormat {
-    /// The engine's format.
-    pub fn format(self) -> Format {
+    /// The engine's format, CSV in `dialect`.
+    pub fn format(self, dialect: Dialect) -> Format {
         match self {
             OutputFormat::Table => Format::Table,
-            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Csv => Format::Csv(dialect),
             OutputFormat::Json => Format::Json,
             OutputFormat::Md => Format::Markdown,
         }
@@ -254,18 +308,20 @@ impl OutputFormat {
 }
 
 impl RunArgs {
-    /// The engine's request for these arguments.
-    pub fn to_config(&self) -> RunConfig {
+    /// The engine's request for these arguments, or why they do not go together.
+    pub fn to_config(&self) -> triage::Result<RunConfig> {
+        let format =
+            format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)?;
         let pareto = (self.min_hours.is_some() || self.cover.is_some()).then_some(ParetoRule {
             min_hours: self.min_hours,
             cover: self.cover,
         });
-        RunConfig {
+        Ok(RunConfig {
             inventories: self.inventories.clone(),
             scenario: self.scenario.clone(),
             rules: self.rules.clone(),
             pareto,
-            format: self.format.format(),
+            format,
             output: self.output.clone(),
             listing: if self.only_selected {
                 Listing::Selected
@@ -275,7 +331,7 @@ impl RunArgs {
             block_size: self
                 .block_size
                 .map_or(triage::inventory::BLOCK_SIZE, |b| b as usize),
-        }
+        })
     }
 }
 

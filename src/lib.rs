@@ -85,7 +85,7 @@ pub fn run(
         keep: keep(config.listing, &scenario),
         progress,
         // The streamed CSV listing has no place for the inventory's hash: skip the work.
-        fingerprint: config.format != Format::Csv,
+        fingerprint: !matches!(config.format, Format::Csv(_)),
         ..Default::default()
     };
     let inventory = inventory::read_paths(&config.inventories, &options)?;
@@ -94,19 +94,25 @@ pub fn run(
         warn(w);
     }
     let path = config.output.as_deref();
-    if config.format == Format::Csv {
+    if let Format::Csv(dialect) = config.format {
         // A listing needs no process after it has been written: decide and write as it goes.
-        let mut summary = None;
+        let mut streamed = None;
         let written = export::write_to(path, |out| {
-            let streamed = export::stream_csv(ranked, config.listing, out)?;
-            let failed = streamed.is_err();
-            summary = Some(streamed);
+            let s = export::stream_csv(ranked, config.listing, out, dialect)?;
+            let failed = s.summary.is_err();
+            streamed = Some(s);
             match failed {
                 true => Err(std::io::Error::other("the analysis failed")),
                 false => Ok(()),
             }
         });
-        return match (summary, written) {
+        if let Some(n) = streamed.as_ref().map(|s| s.unmappable).filter(|&n| n > 0) {
+            warn(&format!(
+                "{n} character(s) have no Shift_JIS form and were written as numeric \
+                 references (&#NNNN;); --excel without --encoding keeps them (UTF-8)"
+            ));
+        }
+        return match (streamed.map(|s| s.summary), written) {
             (Some(Err(e)), _) | (_, Err(e)) => Err(e),
             (Some(Ok(summary)), Ok(())) => Ok(summary),
             (None, Ok(())) => Err(Error::Output {

@@ -21,7 +21,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => {
-            let config = args.to_config();
+            let config = match args.to_config() {
+                Ok(config) => config,
+                Err(e) => return exit::<()>(Err(e)),
+            };
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
             let bar = progress::for_inventories(&args.inventories, args.quiet);
             let Some(pool) = pool(args.threads) else {
@@ -133,6 +136,10 @@ fn tool(
     let Some(pool) = pool(args.threads) else {
         return ExitCode::from(2);
     };
+    let format = match args.output_format() {
+        Ok(format) => format,
+        Err(e) => return exit::<()>(Err(e)),
+    };
     let bar = progress::for_inventories(&args.inventories, args.quiet);
     let result = pool.install(|| {
         let mut warn = |w: &str| eprintln!("triage: warning: {w}");
@@ -142,7 +149,7 @@ fn tool(
         bar.finish_and_clear();
         let report = make(&portfolio?)?;
         triage::export::write_to(args.output.as_deref(), |out| {
-            triage::export::render_report(report.as_ref(), args.format.format(), out)
+            triage::export::render_report(report.as_ref(), format, out)
         })
     });
     exit(result)

@@ -166,12 +166,14 @@ fn the_streamed_listing_equals_the_in_memory_one() {
     for listing in [Listing::All, Listing::Selected] {
         let analysis = analyze_listing(inventory(), &scenario, &rules, listing).unwrap();
         let mut in_memory = Vec::new();
-        triage::export::render(&analysis, Format::Csv, &mut in_memory).unwrap();
+        triage::export::render(&analysis, Format::Csv(Default::default()), &mut in_memory).unwrap();
         let ranked = Ranked::new(inventory(), &scenario, &rules).unwrap();
         let mut streamed = Vec::new();
-        let summary = triage::export::stream_csv(ranked, listing, &mut streamed)
-            .unwrap()
-            .unwrap();
+        let summary =
+            triage::export::stream_csv(ranked, listing, &mut streamed, Default::default())
+                .unwrap()
+                .summary
+                .unwrap();
         assert!(in_memory.len() > 100_000, "{listing:?}");
         let listed = analysis.processes.len();
         assert_eq!(listed == 30_000, listing == Listing::All, "{listing:?}");

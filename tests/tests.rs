@@ -4,6 +4,7 @@ mod bad_inventory;
 mod bad_scenario;
 mod cli;
 mod corpus;
+mod excel;
 mod formats;
 mod fuzz_replay;
 mod invariants;

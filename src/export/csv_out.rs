@@ -4,11 +4,13 @@
 //! does not depend on the thread count, so the bytes do not either. Only a window of chunks is
 //! held in memory at a time.
 
+use super::excel_csv::Dialect;
 use crate::analysis::{Analysis, Listing, ProcessOutcome, Ranked};
 use crate::error::{Error, Result};
 use crate::model::WorkClass;
 use crate::summary::Summary;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -38,19 +40,37 @@ const CHUNK: usize = crate::analysis::CHUNK;
 /// Rows formatted before they are written.
 const WINDOW: usize = 4 * CHUNK;
 
+/// How the rows are written: with an `inventory` column (a joint run), and in which dialect.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    joint: bool,
+    dialect: Dialect,
+}
+
 /// Writes the listing of an analysis held in memory.
-pub fn write(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-    let joint = !a.inventories.is_empty();
-    write_header(out, joint)?;
+pub fn write(a: &Analysis, out: &mut dyn Write, dialect: Dialect) -> io::Result<()> {
+    let layout = Layout {
+        joint: !a.inventories.is_empty(),
+        dialect,
+    };
+    let mut out = dialect.writer(out)?;
+    write_header(&mut out, layout)?;
     for window in a.processes.chunks(WINDOW) {
         let parts: Vec<io::Result<Vec<u8>>> = (window.par_chunks(CHUNK))
-            .map(|rows| format_rows(rows, joint))
+            .map(|rows| format_rows(rows, layout))
             .collect();
         for part in parts {
             out.write_all(&part?)?;
         }
     }
     Ok(())
+}
+
+/// What streaming a listing gave: the analysis's summary (or its error), and how many
+/// characters Shift_JIS could not hold (written as numeric references).
+pub struct Streamed {
+    pub summary: Result<Summary>,
+    pub unmappable: usize,
 }
 
 /// Decides and writes `listing`'s processes as they come, a window at a time, so only the
@@ -60,13 +80,18 @@ pub fn stream(
     ranked: Ranked,
     listing: Listing,
     out: &mut dyn Write,
-) -> io::Result<Result<Summary>> {
-    let joint = !ranked.parts.is_empty();
-    write_header(out, joint)?;
+    dialect: Dialect,
+) -> io::Result<Streamed> {
+    let layout = Layout {
+        joint: !ranked.parts.is_empty(),
+        dialect,
+    };
+    let mut out = dialect.writer(out)?;
+    write_header(&mut out, layout)?;
     let summary = ranked.stream(
         listing,
         WINDOW,
-        |decided| format_rows(&decided.outcomes, joint),
+        |decided| format_rows(&decided.outcomes, layout),
         |rows| {
             rows.and_then(|rows| out.write_all(&rows))
                 .map_err(|source| Error::Output {
@@ -77,18 +102,22 @@ pub fn stream(
     );
     match summary {
         Err(Error::Output { source, .. }) => Err(source),
-        other => Ok(other),
+        summary => Ok(Streamed {
+            summary,
+            unmappable: out.unmappable(),
+        }),
     }
 }
 
-fn write_header(out: &mut dyn Write, joint: bool) -> io::Result<()> {
+fn write_header(out: &mut dyn Write, layout: Layout) -> io::Result<()> {
     let mut header = csv::Writer::from_writer(Vec::new());
-    let inventory = joint.then_some("inventory");
+    let inventory = layout.joint.then_some("inventory");
     header.write_record(inventory.into_iter().chain(HEADER))?;
     out.write_all(&header.into_inner().map_err(|e| e.into_error())?)
 }
 
-fn format_rows(rows: &[ProcessOutcome], joint: bool) -> io::Result<Vec<u8>> {
+fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
+    let dialect = layout.dialect;
     // simd-csv's writer quotes exactly as the csv crate's does (delimiter, quote, CR, LF),
     // and finds those bytes faster.
     let mut w = simd_csv::WriterBuilder::with_capacity(1 << 16)
@@ -119,26 +148,30 @@ fn format_rows(rows: &[ProcessOutcome], joint: bool) -> io::Result<Vec<u8>> {
             texts.push_str(sep[1]);
             let _ = write!(texts, "{r}");
         }
-        let inventory = joint.then(|| p.inventory.as_deref().unwrap_or(""));
-        w.write_record(inventory.into_iter().chain([
-            p.id(),
-            rank,
-            p.department(),
-            p.section(),
-            p.task(),
-            p.process(),
-            hours,
-            share,
-            if o.selected { "true" } else { "false" },
-            o.class.map_or("", WorkClass::key),
-            rule,
-            reduction,
-            o.project.as_deref().unwrap_or(""),
-            o.priority.key(),
-            codes,
-            texts,
-            line,
-        ]))?;
+        let inventory = layout
+            .joint
+            .then(|| dialect.cell(p.inventory.as_deref().unwrap_or("")));
+        let cells = [
+            dialect.cell(p.id()),
+            Cow::Borrowed(rank.as_str()),
+            dialect.cell(p.department()),
+            dialect.cell(p.section()),
+            dialect.cell(p.task()),
+            dialect.cell(p.process()),
+            Cow::Borrowed(hours.as_str()),
+            Cow::Borrowed(share.as_str()),
+            Cow::Borrowed(if o.selected { "true" } else { "false" }),
+            Cow::Borrowed(o.class.map_or("", WorkClass::key)),
+            dialect.cell(rule),
+            Cow::Borrowed(reduction.as_str()),
+            dialect.cell(o.project.as_deref().unwrap_or("")),
+            Cow::Borrowed(o.priority.key()),
+            Cow::Borrowed(codes.as_str()),
+            dialect.cell(texts),
+            Cow::Borrowed(line.as_str()),
+        ];
+        let all = inventory.iter().chain(&cells);
+        w.write_record(all.map(|cell| cell.as_bytes()))?;
     }
     w.into_inner().map_err(|e| e.into_error())
 }

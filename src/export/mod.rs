@@ -7,6 +7,7 @@
 
 mod csv_out;
 mod document;
+mod excel_csv;
 mod markdown;
 mod terminal;
 
@@ -16,8 +17,9 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub use csv_out::stream as stream_csv;
+pub use csv_out::{Streamed, stream as stream_csv};
 pub use document::{Grid, Section, build, section};
+pub use excel_csv::{Dialect, ExcelEncoding};
 
 /// What a scenario tool (compare, sweep, simulate, budget) writes: sections for people, one
 /// table for spreadsheets, everything for programs.
@@ -39,12 +41,13 @@ pub fn render_report(
     match format {
         Format::Table => terminal::write(&report.sections(), out),
         Format::Markdown => markdown::write_titled(&report.title(), &report.sections(), out),
-        Format::Csv => {
+        Format::Csv(dialect) => {
             let (header, rows) = report.csv();
-            let mut w = csv::Writer::from_writer(out);
+            let mut out = dialect.writer(out)?;
+            let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(&header)?;
             for row in rows {
-                w.write_record(&row)?;
+                w.write_record(row.iter().map(|cell| dialect.cell(cell).into_owned()))?;
             }
             w.flush()
         }
@@ -83,8 +86,8 @@ impl<T: Report> ReportDyn for T {
 pub enum Format {
     /// The report's tables, aligned for a terminal.
     Table,
-    /// One row per process.
-    Csv,
+    /// One row per process, plain or for Excel.
+    Csv(Dialect),
     /// The whole analysis.
     Json,
     /// The report's tables in Markdown.
@@ -96,7 +99,7 @@ pub fn render(analysis: &Analysis, format: Format, out: &mut dyn Write) -> io::R
     match format {
         Format::Table => terminal::write(&build(analysis), out),
         Format::Markdown => markdown::write(&build(analysis), out),
-        Format::Csv => csv_out::write(analysis, out),
+        Format::Csv(dialect) => csv_out::write(analysis, out, dialect),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, analysis)?;
             writeln!(out)
