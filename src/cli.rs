@@ -1,6 +1,7 @@
 //! Command-line interface: the clap types, turned once into the engine's [`RunConfig`].
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use triage::export::{Dialect, ExcelEncoding, Format};
 use triage::scenario::ParetoRule;
 use triage::{Listing, RunConfig};
@@ -102,6 +103,10 @@ pub struct RunArgs {
     /// Keyword rules for the work classes (default: see `triage defaults rules`).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<String>,
+    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read (default: the first
+    /// sheet with a header naming the required columns).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
@@ -142,7 +147,13 @@ pub struct RunArgs {
 impl ToolArgs {
     /// The format of the report, or why the options do not go together.
     pub fn output_format(&self) -> triage::Result<Format> {
-        format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)
+        match format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)? {
+            Format::Xlsx => Err(triage::Error::Usage(
+                "--format xlsx is for triage run; the scenario tools write table, md, csv or json"
+                    .into(),
+            )),
+            format => Ok(format),
+        }
     }
 }
 
@@ -156,6 +167,10 @@ pub struct ToolArgs {
     /// Keyword rules for the work classes (default: see `triage defaults rules`).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<String>,
+    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read (default: the first
+    /// sheet with a header naming the required columns).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
@@ -256,6 +271,9 @@ pub enum OutputFormat {
     Json,
     /// The report's tables in Markdown.
     Md,
+    /// An Excel workbook (run only; needs -o FILE): summary, inventory, processes, projects,
+    /// years.
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -303,6 +321,7 @@ impl OutputFormat {
             OutputFormat::Csv => Format::Csv(dialect),
             OutputFormat::Json => Format::Json,
             OutputFormat::Md => Format::Markdown,
+            OutputFormat::Xlsx => Format::Xlsx,
         }
     }
 }
@@ -312,6 +331,13 @@ impl RunArgs {
     pub fn to_config(&self) -> triage::Result<RunConfig> {
         let format =
             format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)?;
+        let to_stdout = matches!(self.output.as_deref(), None | Some("-"));
+        if format == Format::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+            return Err(triage::Error::Usage(
+                "a workbook is not for the terminal: give -o FILE.xlsx (or redirect the output)"
+                    .into(),
+            ));
+        }
         let pareto = (self.min_hours.is_some() || self.cover.is_some()).then_some(ParetoRule {
             min_hours: self.min_hours,
             cover: self.cover,
@@ -320,6 +346,7 @@ impl RunArgs {
             inventories: self.inventories.clone(),
             scenario: self.scenario.clone(),
             rules: self.rules.clone(),
+            sheet: self.sheet.clone(),
             pareto,
             format,
             output: self.output.clone(),

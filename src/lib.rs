@@ -46,6 +46,8 @@ pub struct RunConfig {
     pub scenario: Option<String>,
     /// Rule table file; the built-in rules when `None`.
     pub rules: Option<String>,
+    /// The sheet of a workbook inventory; see [`ReadOptions::sheet`].
+    pub sheet: Option<String>,
     /// Replaces the scenario's Pareto rule when given.
     pub pareto: Option<ParetoRule>,
     pub format: Format,
@@ -86,6 +88,7 @@ pub fn run(
         progress,
         // The streamed CSV listing has no place for the inventory's hash: skip the work.
         fingerprint: !matches!(config.format, Format::Csv(_)),
+        sheet: config.sheet.clone(),
         ..Default::default()
     };
     let inventory = inventory::read_paths(&config.inventories, &options)?;

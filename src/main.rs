@@ -143,9 +143,13 @@ fn tool(
     let bar = progress::for_inventories(&args.inventories, args.quiet);
     let result = pool.install(|| {
         let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-        let portfolio = consult::open(&args.inventories, args.rules.as_deref(), &mut warn, &|n| {
-            bar.inc(n)
-        });
+        let portfolio = consult::open(
+            &args.inventories,
+            args.sheet.as_deref(),
+            args.rules.as_deref(),
+            &mut warn,
+            &|n| bar.inc(n),
+        );
         bar.finish_and_clear();
         let report = make(&portfolio?)?;
         triage::export::write_to(args.output.as_deref(), |out| {

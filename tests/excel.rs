@@ -75,3 +75,120 @@ fn excel_refuses_formats_that_are_not_csv() {
     let r = run(triage(dir.path()).args(["run", &kagoshima_csv(), "--encoding", "sjis"]));
     assert_eq!(r.code, 2);
 }
+
+/// Everything in a JSON report but where it was read from.
+fn results(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    for key in ["inventory", "provenance"] {
+        v.as_object_mut().expect("an object").remove(key);
+    }
+    v
+}
+
+#[test]
+fn a_workbook_written_by_triage_reads_back_to_the_same_result() {
+    let (csv, toml) = (kagoshima_csv(), kagoshima_toml());
+    let dir = dir_with(&[]);
+    let written =
+        run(triage(dir.path()).args(["run", &csv, "-s", &toml, "-f", "xlsx", "-o", "k.xlsx"]));
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let from_csv = run(triage(dir.path()).args(["run", &csv, "-s", &toml, "-f", "json"]));
+    let from_xlsx = run(triage(dir.path()).args(["run", "k.xlsx", "-s", &toml, "-f", "json"]));
+    assert_eq!(from_xlsx.code, 0, "{}", from_xlsx.stderr);
+    assert!(
+        from_xlsx
+            .stdout
+            .contains("\"inventory\": \"k.xlsx (sheet inventory)\"")
+    );
+    assert_eq!(results(&from_csv.stdout), results(&from_xlsx.stdout));
+    // The workbook's sheets hold numbers as numbers and yen formatted.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("k.xlsx")).expect("a workbook");
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        ["summary", "inventory", "processes", "projects", "years"]
+    );
+    let projects = book.worksheet_range("projects").expect("projects");
+    let row = (projects.rows())
+        .find(|r| r[0] == calamine::Data::String("給与支払報告書エラー処理".into()))
+        .expect("project 1");
+    assert_eq!(row[6], calamine::Data::Float(12_163_373.0));
+    assert_eq!(row[5], calamine::Data::Float(4.0));
+}
+
+/// A survey sheet as offices keep them: a title, a header merged down over two rows, the
+/// table starting in column B.
+fn survey_workbook(hours_of_second: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("表紙").expect("a name");
+    let ws = book.add_worksheet().set_name("調査票").expect("a name");
+    ws.write_string(0, 1, "令和2年度 業務量調査")
+        .expect("written");
+    let merged = rust_xlsxwriter::Format::new();
+    for (c, name) in ["No", "課", "業務", "処理"].iter().enumerate() {
+        ws.merge_range(1, 1 + c as u16, 2, 1 + c as u16, name, &merged)
+            .expect("merged");
+    }
+    ws.write_string(1, 5, "年間").expect("written");
+    ws.write_string(2, 5, "年間処理時間").expect("written");
+    ws.write_number(3, 1, 1).expect("written");
+    ws.write_string(3, 2, "市民税課").expect("written");
+    ws.write_string(3, 3, "給与支払報告書").expect("written");
+    ws.write_string(3, 4, "エラーの更新").expect("written");
+    ws.write_number(3, 5, 3510).expect("written");
+    ws.write_number(4, 1, 2).expect("written");
+    ws.write_string(4, 2, "総務課").expect("written");
+    ws.write_string(4, 3, "文書").expect("written");
+    ws.write_string(4, 4, "受付").expect("written");
+    ws.write_string(4, 5, hours_of_second).expect("written");
+    book.save_to_buffer().expect("a workbook")
+}
+
+#[test]
+fn a_survey_sheet_with_a_title_and_merged_headers_is_read() {
+    let book = survey_workbook("1200");
+    let dir = dir_with(&[("survey.xlsx", &book)]);
+    let r = run(triage(dir.path()).args(["run", "survey.xlsx", "-f", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("rows above the header (row 2) were skipped"),
+        "{}",
+        r.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["summary"]["processes"], 2);
+    assert_eq!(v["summary"]["total_hours"], 4710.0);
+    let first = &v["processes"][0];
+    assert_eq!(
+        (first["id"].as_str(), first["line"].as_u64()),
+        (Some("1"), Some(4))
+    );
+    assert_eq!(first["department"], "市民税課");
+}
+
+#[test]
+fn a_bad_cell_in_a_workbook_is_named_by_sheet_row_and_column() {
+    let dir = dir_with(&[("survey.xlsx", &survey_workbook("たくさん"))]);
+    let r = run(triage(dir.path()).args(["run", "survey.xlsx"]));
+    assert_eq!(r.code, 1);
+    // Row 5 of the sheet, column F (6): where Excel shows the cell.
+    assert!(
+        r.stderr
+            .contains("survey.xlsx (sheet 調査票):5:6: column 年間処理時間: \"たくさん\""),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["run", "survey.xlsx", "--sheet", "集計"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("no sheet \"集計\"; its sheets: 表紙, 調査票"),
+        "{}",
+        r.stderr
+    );
+    let r = run(triage(dir.path()).args(["run", "survey.xlsx", "--sheet", "表紙"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("sheet \"表紙\" is empty"), "{}", r.stderr);
+}

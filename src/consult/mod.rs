@@ -22,6 +22,7 @@ use crate::scenario::Scenario;
 /// it.
 pub fn open(
     inventories: &[String],
+    sheet: Option<&str>,
     rules: Option<&str>,
     warn: &mut dyn FnMut(&str),
     progress: &(dyn Fn(u64) + Sync),
@@ -32,6 +33,7 @@ pub fn open(
     };
     let options = ReadOptions {
         progress,
+        sheet: sheet.map(str::to_string),
         ..Default::default()
     };
     let inventory = inventory::read_paths(inventories, &options)?;

@@ -112,7 +112,7 @@ impl Write for Encoded<'_> {
 fn count_references(text: &str, encoded: &[u8]) -> usize {
     let written = memchr::memmem::find_iter(encoded, b"&#").count();
     let already = memchr::memmem::find_iter(text.as_bytes(), b"&#").count();
-    written - already
+    written.saturating_sub(already)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod document;
 mod excel_csv;
 mod markdown;
 mod terminal;
+mod xlsx;
 
 use crate::analysis::Analysis;
 use crate::error::{Error, Result};
@@ -55,6 +56,9 @@ pub fn render_report(
             report.write_json(out)?;
             writeln!(out)
         }
+        Format::Xlsx => Err(io::Error::other(
+            "the scenario tools write no workbook: use table, md, csv or json",
+        )),
     }
 }
 
@@ -92,6 +96,8 @@ pub enum Format {
     Json,
     /// The report's tables in Markdown.
     Markdown,
+    /// An Excel workbook: summary, inventory, processes, projects, years.
+    Xlsx,
 }
 
 /// Renders `analysis` as `format` into `out`.
@@ -100,6 +106,7 @@ pub fn render(analysis: &Analysis, format: Format, out: &mut dyn Write) -> io::R
         Format::Table => terminal::write(&build(analysis), out),
         Format::Markdown => markdown::write(&build(analysis), out),
         Format::Csv(dialect) => csv_out::write(analysis, out, dialect),
+        Format::Xlsx => xlsx::write(analysis, out),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, analysis)?;
             writeln!(out)

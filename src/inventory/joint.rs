@@ -48,6 +48,7 @@ pub fn read_paths(paths: &[String], options: &ReadOptions) -> Result<Inventory> 
             block_size: options.block_size,
             progress: options.progress,
             fingerprint: options.fingerprint,
+            sheet: options.sheet.clone(),
         };
         parts.push(read_path(path, &one)?);
     }

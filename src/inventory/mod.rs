@@ -12,6 +12,7 @@ mod joint;
 mod record;
 mod scan;
 mod split;
+mod workbook;
 
 pub use columns::{ColumnMap, Field};
 use distinct::Distinct;
@@ -94,6 +95,9 @@ pub struct ReadOptions<'a> {
     pub progress: &'a (dyn Fn(u64) + Sync),
     /// Hash the bytes as they are read (about 0.5 s a gigabyte, on the reading thread).
     pub fingerprint: bool,
+    /// The sheet to read from a workbook (default: the first with an inventory header);
+    /// CSV files have none.
+    pub sheet: Option<String>,
 }
 
 impl Default for ReadOptions<'_> {
@@ -103,6 +107,7 @@ impl Default for ReadOptions<'_> {
             block_size: BLOCK_SIZE,
             progress: &|_| {},
             fingerprint: false,
+            sheet: None,
         }
     }
 }
@@ -174,11 +179,9 @@ fn read_input(
             "the file is empty: expected a header row and one row per process".into(),
         ));
     }
-    if let Some(kind) = workbook_kind(&head) {
-        return Err(encoding_error(format!(
-            "this is {kind}, not CSV: in Excel, save the survey sheet as \"CSV UTF-8\" and \
-             read that file"
-        )));
+    if is_workbook(&head) {
+        input.read_to_end(&mut head).map_err(io_error)?;
+        return workbook::read(source, head, options);
     }
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
         let head = rest.to_vec();
@@ -210,16 +213,10 @@ fn holds_header(head: &[u8]) -> bool {
     split::last_record_end(&text[blank..], b',').is_some_and(|c| c > 0)
 }
 
-/// Names the Excel workbook formats by their first bytes: a ZIP archive (`.xlsx`) or an OLE
+/// Tells a workbook by its first bytes: a ZIP archive (`.xlsx`, `.xlsm`, `.ods`) or an OLE
 /// compound file (`.xls`).
-fn workbook_kind(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(b"PK\x03\x04") {
-        Some("a ZIP archive (an Excel .xlsx workbook?)")
-    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        Some("an Excel 97-2003 workbook (.xls)")
-    } else {
-        None
-    }
+fn is_workbook(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
