@@ -107,21 +107,8 @@ pub struct RunArgs {
     /// sheet with a header naming the required columns).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<String>,
-    /// CSV for Excel: UTF-8 with a byte-order mark (or Shift_JIS, see --encoding), and text
-    /// cells that Excel would run as formulas (starting with = + - @) prefixed with '.
-    /// Implies --format csv.
-    #[arg(long)]
-    pub excel: bool,
-    /// The encoding of --excel CSV: utf8 (with BOM; keeps every character) or sjis
-    /// (Shift_JIS, for older Excel).
-    #[arg(long, value_enum, requires = "excel", default_value_t = CsvEncoding::Utf8)]
-    pub encoding: CsvEncoding,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Select processes with at least this many hours a year (replaces the scenario's rule).
     #[arg(long, value_name = "HOURS", value_parser = non_negative)]
     pub min_hours: Option<f64>,
@@ -147,13 +134,40 @@ pub struct RunArgs {
 impl ToolArgs {
     /// The format of the report, or why the options do not go together.
     pub fn output_format(&self) -> triage::Result<Format> {
-        match format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)? {
+        match self.out.format()? {
             Format::Xlsx => Err(triage::Error::Usage(
                 "--format xlsx is for triage run; the scenario tools write table, md, csv or json"
                     .into(),
             )),
             format => Ok(format),
         }
+    }
+}
+
+/// Where the report goes and in what form; shared by `run` and the scenario tools.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark (or Shift_JIS, see --encoding), and text
+    /// cells that Excel would run as formulas (starting with = + - @) prefixed with '.
+    /// Implies --format csv.
+    #[arg(long)]
+    pub excel: bool,
+    /// The encoding of --excel CSV: utf8 (with BOM; keeps every character) or sjis
+    /// (Shift_JIS, for older Excel).
+    #[arg(long, value_enum, requires = "excel", default_value_t = CsvEncoding::Utf8)]
+    pub encoding: CsvEncoding,
+}
+
+impl OutputArgs {
+    /// The engine's format for `-f`, `--excel` and `--encoding`.
+    pub fn format(&self) -> triage::Result<Format> {
+        format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)
     }
 }
 
@@ -171,21 +185,8 @@ pub struct ToolArgs {
     /// sheet with a header naming the required columns).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<String>,
-    /// CSV for Excel: UTF-8 with a byte-order mark (or Shift_JIS, see --encoding), and text
-    /// cells that Excel would run as formulas (starting with = + - @) prefixed with '.
-    /// Implies --format csv.
-    #[arg(long)]
-    pub excel: bool,
-    /// The encoding of --excel CSV: utf8 (with BOM; keeps every character) or sjis
-    /// (Shift_JIS, for older Excel).
-    #[arg(long, value_enum, requires = "excel", default_value_t = CsvEncoding::Utf8)]
-    pub encoding: CsvEncoding,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Worker threads (default: one per CPU). Results do not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -329,9 +330,8 @@ impl OutputFormat {
 impl RunArgs {
     /// The engine's request for these arguments, or why they do not go together.
     pub fn to_config(&self) -> triage::Result<RunConfig> {
-        let format =
-            format(self.format, self.excel, self.encoding).map_err(triage::Error::Usage)?;
-        let to_stdout = matches!(self.output.as_deref(), None | Some("-"));
+        let format = self.out.format()?;
+        let to_stdout = matches!(self.out.output.as_deref(), None | Some("-"));
         if format == Format::Xlsx && to_stdout && std::io::stdout().is_terminal() {
             return Err(triage::Error::Usage(
                 "a workbook is not for the terminal: give -o FILE.xlsx (or redirect the output)"
@@ -349,7 +349,7 @@ impl RunArgs {
             sheet: self.sheet.clone(),
             pareto,
             format,
-            output: self.output.clone(),
+            output: self.out.output.clone(),
             listing: if self.only_selected {
                 Listing::Selected
             } else {

@@ -152,7 +152,7 @@ fn tool(
         );
         bar.finish_and_clear();
         let report = make(&portfolio?)?;
-        triage::export::write_to(args.output.as_deref(), |out| {
+        triage::export::write_to(args.out.output.as_deref(), |out| {
             triage::export::render_report(report.as_ref(), format, out)
         })
     });
