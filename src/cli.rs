@@ -2,9 +2,9 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
-use triage::export::{Dialect, ExcelEncoding, Format};
+use triage::export::{Dialect, ExcelEncoding, Format, Lang};
 use triage::scenario::ParetoRule;
-use triage::{Listing, RunConfig};
+use triage::{Listing, ReportConfig, RunConfig};
 
 /// Rank a business-process inventory and decide which processes to hand to AI-OCR, RPA, BI
 /// or an AI service first, with the numbers and the reasons.
@@ -77,6 +77,16 @@ pub enum Command {
     ///
     /// CSV: one row per candidate project, chosen or not, with the reason.
     Budget(BudgetArgs),
+    /// Write the committee's report: one self-contained HTML page with charts, in Japanese
+    /// (or English with --lang en), that opens offline and prints to A4.
+    ///
+    /// It holds the survey totals, the Pareto chart, the work classes, every selected process
+    /// with its priority and reasons, each project's cumulative cost against savings with the
+    /// payback year, the departments holding the selected hours and, with several --scenario,
+    /// a comparison. Example:
+    ///
+    ///   triage report inventory/kagoshima-2020.csv -s inventory/kagoshima-2020.toml -o report.html
+    Report(ReportArgs),
     /// Write a synthetic inventory with the heavy tail of real surveys, to try triage at scale.
     ///
     /// About 7 % of processes hold about 85 % of the hours; the file depends only on --rows
@@ -247,6 +257,68 @@ pub struct BudgetArgs {
     /// At most this many chosen projects may go live in any one year.
     #[arg(long, value_name = "N")]
     pub max_starts_per_year: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inventory file (CSV or workbook); `-` reads standard input. Give several to report on
+    /// them as one (joint procurement).
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub inventories: Vec<String>,
+    /// A scenario TOML (default: the built-in scenario). Repeat to add a comparison: the
+    /// report is computed under the first, the others are compared with it.
+    #[arg(short, long = "scenario", value_name = "FILE")]
+    pub scenarios: Vec<String>,
+    /// Keyword rules for the work classes (default: see `triage defaults rules`).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<String>,
+    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The report's language.
+    #[arg(long, value_enum, default_value_t = ReportLang::Ja)]
+    pub lang: ReportLang,
+    /// Write to FILE (e.g. report.html) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// Worker threads (default: one per CPU). Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The language of the HTML report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    /// Japanese (日本語).
+    Ja,
+    /// English.
+    En,
+}
+
+impl ReportArgs {
+    /// The engine's request, or why the options do not go together.
+    pub fn to_config(&self) -> triage::Result<ReportConfig> {
+        let to_stdout = matches!(self.output.as_deref(), None | Some("-"));
+        if to_stdout && std::io::stdout().is_terminal() {
+            return Err(triage::Error::Usage(
+                "the report is a web page: give -o report.html (or redirect the output)".into(),
+            ));
+        }
+        Ok(ReportConfig {
+            inventories: self.inventories.clone(),
+            scenarios: self.scenarios.clone(),
+            rules: self.rules.clone(),
+            sheet: self.sheet.clone(),
+            lang: match self.lang {
+                ReportLang::Ja => Lang::Ja,
+                ReportLang::En => Lang::English,
+            },
+            output: self.output.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Args)]

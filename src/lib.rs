@@ -133,6 +133,62 @@ pub fn run(
     Ok(summary)
 }
 
+/// A validated `triage report` request: the committee's HTML page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportConfig {
+    /// Inventory paths, as for [`RunConfig::inventories`].
+    pub inventories: Vec<String>,
+    /// Scenario files: the report is computed under the first (the built-in scenario when
+    /// there is none); with several, a comparison section puts them side by side.
+    pub scenarios: Vec<String>,
+    /// Rule table file; the built-in rules when `None`.
+    pub rules: Option<String>,
+    /// The sheet of a workbook inventory; see [`ReadOptions::sheet`].
+    pub sheet: Option<String>,
+    pub lang: export::Lang,
+    /// Output path; standard output when `None` or `-`.
+    pub output: Option<String>,
+}
+
+/// Reads the inputs, analyses under the first scenario (comparing all of them when there
+/// are several), and writes the HTML report; returns the run's summary.
+pub fn report(
+    config: &ReportConfig,
+    warn: &mut dyn FnMut(&str),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<summary::Summary> {
+    let scenarios = (config.scenarios.iter())
+        .map(|p| Scenario::read_path(p))
+        .collect::<Result<Vec<_>>>()?;
+    let scenario = scenarios.first().cloned().unwrap_or_else(Scenario::builtin);
+    let rules = match &config.rules {
+        Some(path) => RuleTable::read_path(path)?,
+        None => RuleTable::builtin(),
+    };
+    let options = ReadOptions {
+        progress,
+        fingerprint: true,
+        sheet: config.sheet.clone(),
+        ..Default::default()
+    };
+    let inventory = inventory::read_paths(&config.inventories, &options)?;
+    let comparison = match scenarios.len() {
+        0 | 1 => None,
+        _ => {
+            let portfolio = portfolio::Portfolio::new(inventory.clone(), &rules);
+            Some(consult::compare::compare(&portfolio, &scenarios)?)
+        }
+    };
+    let analysis = Ranked::new(inventory, &scenario, &rules)?.analysis(Listing::All)?;
+    for w in &analysis.warnings {
+        warn(w);
+    }
+    export::write_to(config.output.as_deref(), |out| {
+        export::html::write(&analysis, comparison.as_ref(), config.lang, out)
+    })?;
+    Ok(analysis.summary)
+}
+
 /// What the reader must keep for a listing: everything, or the rows the Pareto rule can select
 /// (at or above `min_hours`) and those the scenario names. The share rule (`cover`) needs the
 /// whole ranking, so with it every row is kept.

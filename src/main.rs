@@ -96,6 +96,22 @@ fn main() -> ExitCode {
                 Ok(Box::new(report))
             })
         }
+        Command::Report(args) => {
+            let config = match args.to_config() {
+                Ok(config) => config,
+                Err(e) => return exit::<()>(Err(e)),
+            };
+            let Some(pool) = pool(args.threads) else {
+                return ExitCode::from(2);
+            };
+            let bar = progress::for_inventories(&args.inventories, args.quiet);
+            let result = pool.install(|| {
+                let mut warn = |w: &str| eprintln!("triage: warning: {w}");
+                triage::report(&config, &mut warn, &|n| bar.inc(n))
+            });
+            bar.finish_and_clear();
+            exit(result)
+        }
         Command::Gen(args) => {
             let result = triage::export::write_to(args.output.as_deref(), |out| {
                 triage::generate::write_inventory(args.rows, args.seed, out)

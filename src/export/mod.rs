@@ -8,6 +8,7 @@
 mod csv_out;
 mod document;
 mod excel_csv;
+pub mod html;
 mod markdown;
 mod terminal;
 mod xlsx;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub use csv_out::{Streamed, stream as stream_csv};
 pub use document::{Grid, Section, build, section};
 pub use excel_csv::{Dialect, ExcelEncoding};
+pub use html::words::Lang;
 
 /// What a scenario tool (compare, sweep, simulate, budget) writes: sections for people, one
 /// table for spreadsheets, everything for programs.
