@@ -4,8 +4,9 @@
 //! The engine follows the data's journey, one module per stage:
 //! [`inventory`] (read and validate) -> [`pareto`] (rank and select) -> [`classify`] (work
 //! class) -> [`projection`] (costs, savings, payback) -> [`priority`] (decision with reasons)
-//! -> [`export`] (table, CSV, JSON, Markdown). [`analysis`] runs the stages in order;
-//! [`scenario`] holds every assumption. The binary only parses arguments and calls [`run`].
+//! -> [`export`] (table, CSV, JSON, Markdown, Excel, the HTML report). [`analysis`] runs the
+//! stages in order; [`scenario`] holds every assumption. The binary only parses arguments and
+//! calls [`run`] or [`report`].
 
 pub mod analysis;
 pub mod classify;

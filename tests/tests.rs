@@ -10,6 +10,7 @@ mod fuzz_replay;
 mod invariants;
 mod joint;
 mod kagoshima;
+mod report;
 mod reproducible;
 mod scale;
 mod scenarios;

@@ -10,7 +10,7 @@ pub mod charts;
 pub mod words;
 
 use crate::analysis::{Analysis, ProcessOutcome};
-use crate::consult::compare::Comparison;
+use crate::consult::compare::{Change, Comparison, Outcome};
 use crate::format::{grouped, hours, percent, yen};
 use crate::model::{Priority, WorkClass};
 use crate::portfolio::Totals;
@@ -178,8 +178,10 @@ fn pareto(a: &Analysis, lang: Lang) -> io::Result<Markup> {
     let grouped_bars = hours_by_rank.len() > charts::MAX_BARS;
     let per = hours_by_rank.len().div_ceil(charts::MAX_BARS);
     let body = html! {
-        p { (lang.rule(a.scenario.min_hours, a.scenario.cover)) " "
-            (lang.pareto_note(s.selected, s.processes, s.selected_hours, s.total_hours, rank_at_80(a))) }
+        p { (lang.sentences([
+            lang.rule(a.scenario.min_hours, a.scenario.cover),
+            lang.pareto_note(s.selected, s.processes, s.selected_hours, s.total_hours, rank_at_80(a)),
+        ])) }
         (figure("chart pareto", svg, w.pareto_caption))
         @if grouped_bars {
             p.note { (match lang {
@@ -268,7 +270,7 @@ fn priorities(a: &Analysis, lang: Lang) -> Markup {
                     td.num { (o.reduction_hours.map_or("-".into(), hours)) }
                     td { (project.map_or("-".into(), |p| payback_cell(p, a, lang))) }
                     td { (badge(o.priority, lang)) }
-                    td.reasons { @for r in o.reasons.iter() { (lang.reason(r)) " " } }
+                    td.reasons { (lang.sentences(o.reasons.iter().map(|r| lang.reason(r)))) }
                 }
             } }
         }
@@ -328,8 +330,8 @@ fn projects(a: &Analysis, lang: Lang) -> io::Result<Markup> {
         .filter(|p| p.reduction_hours.is_some())
         .collect();
     let mut details = Vec::new();
-    for p in charted.iter().take(MAX_PROJECT_CHARTS) {
-        details.push(project_detail(a, p, lang)?);
+    for (i, p) in charted.iter().take(MAX_PROJECT_CHARTS).enumerate() {
+        details.push(project_detail(a, p, i + 1, lang)?);
     }
     let body = html! {
         p { (lang.economy_note(a.scenario.labor_cost_per_hour, a.scenario.horizon_years,
@@ -356,7 +358,7 @@ fn projects(a: &Analysis, lang: Lang) -> io::Result<Markup> {
 }
 
 /// One project's figure and table: cumulative cost against cumulative savings by year.
-fn project_detail(a: &Analysis, p: &ProjectOutcome, lang: Lang) -> io::Result<Markup> {
+fn project_detail(a: &Analysis, p: &ProjectOutcome, n: usize, lang: Lang) -> io::Result<Markup> {
     let w = lang.words();
     let years = p.years();
     let svg = charts::payback(&years, p.payback_year, lang)?;
@@ -379,9 +381,9 @@ fn project_detail(a: &Analysis, p: &ProjectOutcome, lang: Lang) -> io::Result<Ma
         ),
     };
     Ok(html! {
-        article.project {
+        article.project id={ "project-" (n) } {
             h3 { (p.name) }
-            p { (summary) " " @for r in p.reasons.iter() { (lang.reason(r)) " " } }
+            p { (lang.sentences(std::iter::once(summary).chain(p.reasons.iter().map(|r| lang.reason(r))))) }
             @if let Some(share) = &p.platform {
                 p.note { (w.platform) " " (share.name) ": " (yen(share.yen)) }
             }
@@ -543,15 +545,30 @@ fn compare(c: &Comparison, lang: Lang) -> Markup {
                             (o.payback_year.map_or(String::new(), |y| lang.year_label(y,
                                 &FiscalYear(s.first_fiscal_year + y as i32 - 1).to_string()))) }
                     }
-                    td.reasons { @for o in ch.outcomes.iter().skip(1) {
-                        @if let Some(r) = o.reasons.first() { (lang.reason(r)) " " }
-                    } }
+                    td.reasons { (why(ch, c, lang)) }
                 } } }
             }
             @if c.changes.len() > MAX_CHANGES { p.note { (cut_note(lang, MAX_CHANGES, c.changes.len())) } }
         }
     };
     section("comparison", w.comparison, body)
+}
+
+/// The deciding reason under each scenario whose outcome differs from the baseline's.
+fn why(change: &Change, c: &Comparison, lang: Lang) -> String {
+    let base = &change.outcomes[0];
+    let differs = |o: &&Outcome| o.priority != base.priority || o.payback_year != base.payback_year;
+    lang.sentences(
+        (change.outcomes.iter().zip(&c.scenarios).skip(1))
+            .filter(|(o, _)| differs(o))
+            .filter_map(|(o, s)| {
+                Some(format!(
+                    "{}: {}",
+                    s.scenario,
+                    lang.reason(o.reasons.first()?)
+                ))
+            }),
+    )
 }
 
 fn provenance(a: &Analysis, lang: Lang) -> Markup {
@@ -564,7 +581,7 @@ fn provenance(a: &Analysis, lang: Lang) -> Markup {
         ul.provenance {
             li { (p.engine) }
             @for (source, f) in inventories {
-                li { (w.inventory) " " (source) ": " (grouped(f.bytes as i64)) " bytes, SHA-256 " code { (f.sha256) } }
+                li { (w.inventory) " " (source) ": " (grouped(f.bytes as i64)) " " (w.bytes) ", SHA-256 " code { (f.sha256) } }
             }
             li { (w.scenario) " " (a.scenario.source) ": SHA-256 " code { (p.scenario_sha256) } }
             li { "rules " (p.rules) ": SHA-256 " code { (p.rules_sha256) } }

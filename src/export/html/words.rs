@@ -75,6 +75,7 @@ pub struct Words {
     pub none: &'static str,
     pub inventories: &'static str,
     pub file: &'static str,
+    pub bytes: &'static str,
     pub pareto_caption: &'static str,
     pub classes_caption: &'static str,
     pub payback_caption: &'static str,
@@ -139,6 +140,7 @@ const JA: Words = Words {
     none: "なし",
     inventories: "調査ファイル",
     file: "ファイル",
+    bytes: "バイト",
     pareto_caption: "処理別の年間処理時間（棒、処理時間の多い順）と累積構成比（線）。縦の破線が選定基準。",
     classes_caption: "選定処理の分類別の年間処理時間。",
     payback_caption: "導入費用累計と削減費用累計。丸印が投資回収の年度。",
@@ -203,6 +205,7 @@ const EN: Words = Words {
     none: "none",
     inventories: "Inventories",
     file: "file",
+    bytes: "bytes",
     pareto_caption: "Hours a year by process (bars, most first) and the cumulative share (line); the dashed vertical line is the selection threshold.",
     classes_caption: "Hours a year of the selected processes by work class.",
     payback_caption: "Cumulative cost and cumulative savings; the circle marks the payback year.",
@@ -367,6 +370,15 @@ impl Lang {
             ),
             Lang::English => format!("¥{:.1}M", yen / 1_000_000.0),
         }
+    }
+
+    /// Sentences one after the other: Japanese sentences are not separated by spaces.
+    pub fn sentences(self, sentences: impl IntoIterator<Item = String>) -> String {
+        let all: Vec<String> = sentences.into_iter().collect();
+        all.join(match self {
+            Lang::Ja => "",
+            Lang::English => " ",
+        })
     }
 
     /// A reason as a sentence a committee reads.
