@@ -410,3 +410,23 @@ fn the_report_renders_in_a_real_browser() {
     }
     eprintln!("report, screenshot, DOM and PDF in {}", artifacts.display());
 }
+
+#[test]
+fn large_inventories_are_drawn_in_groups() {
+    let dir = dir_with(&[]);
+    let r = run(triage(dir.path()).args(["gen", "--rows", "5000", "-o", "inv.csv"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(triage(dir.path()).args(["report", "inv.csv", "-o", "r.html"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    let pareto = charts(&html)[0];
+    let bars =
+        pareto.matches("fill=\"#1F77B4\"").count() + pareto.matches("fill=\"#AEC7E8\"").count();
+    assert_eq!(
+        bars,
+        5000_usize.div_ceil(9) + 2,
+        "groups of 9, and the legend's two"
+    );
+    assert!(html.contains("棒1本は9処理の平均です。"));
+    assert!(html.contains("5,000"), "counts are grouped");
+}

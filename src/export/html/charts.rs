@@ -92,12 +92,13 @@ fn font(size: u32) -> TextStyle<'static> {
 pub fn pareto(data: &ParetoData, lang: Lang) -> io::Result<String> {
     let w = lang.words();
     let n = data.hours.len().max(1) as f64;
-    let top = data.hours.first().copied().unwrap_or(0.0).max(1.0) * 1.05;
+    let bars = bars(data.hours, data.selected);
+    let top = bars.iter().map(|b| b.hours).fold(1.0, f64::max) * 1.05;
     svg(380, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(64)
+            .y_label_area_size(84)
             .right_y_label_area_size(52)
             .build_cartesian_2d(0f64..n, 0f64..top)
             .map_err(fail)?
@@ -122,7 +123,6 @@ pub fn pareto(data: &ParetoData, lang: Lang) -> io::Result<String> {
             .axis_desc_style(font(13))
             .draw()
             .map_err(fail)?;
-        let bars = bars(data.hours, data.selected);
         let rect = |b: &Bar, colour: RGBColor| {
             Rectangle::new(
                 [(b.from as f64, 0.0), (b.to as f64, b.hours)],
@@ -143,7 +143,9 @@ pub fn pareto(data: &ParetoData, lang: Lang) -> io::Result<String> {
             .map_err(fail)?
             .label(w.not_selected)
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], REST.filled()));
-        let line = (data.cumulative.iter().enumerate()).map(|(i, c)| ((i + 1) as f64, c * 100.0));
+        // The line is drawn through the end of each bar: at most MAX_BARS points.
+        let line = (bars.iter())
+            .filter_map(|b| Some((b.to as f64, data.cumulative.get(b.to - 1)? * 100.0)));
         chart
             .draw_secondary_series(LineSeries::new(
                 std::iter::once((0.0, 0.0)).chain(line),
@@ -193,16 +195,12 @@ pub fn pareto(data: &ParetoData, lang: Lang) -> io::Result<String> {
 
 fn threshold_label(lang: Lang, data: &ParetoData) -> String {
     let w = lang.words();
+    let n = grouped(data.selected as i64);
     match (lang, data.min_hours) {
-        (Lang::Ja, Some(h)) => format!("{} {} h（{}処理）", w.threshold, hours(h), data.selected),
-        (Lang::Ja, None) => format!("{}（{}処理）", w.threshold, data.selected),
-        (Lang::English, Some(h)) => format!(
-            "{} {} h ({} processes)",
-            w.threshold,
-            hours(h),
-            data.selected
-        ),
-        (Lang::English, None) => format!("{} ({} processes)", w.threshold, data.selected),
+        (Lang::Ja, Some(h)) => format!("{} {} h（{}処理）", w.threshold, hours(h), n),
+        (Lang::Ja, None) => format!("{}（{}処理）", w.threshold, n),
+        (Lang::English, Some(h)) => format!("{} {} h ({n} processes)", w.threshold, hours(h)),
+        (Lang::English, None) => format!("{} ({} processes)", w.threshold, n),
     }
 }
 

@@ -94,12 +94,12 @@ fn key_figures(a: &Analysis, lang: Lang) -> Markup {
             div { dt { (w.total_hours) } dd #total-hours { (hours(s.total_hours)) " h" } }
             div {
                 dt { (w.selected) }
-                dd #selected { (s.selected) " · " (percent(s.selected_share)) }
+                dd #selected { (count(s.selected)) " · " (percent(s.selected_share)) }
             }
             div {
                 dt { (w.priority) " " (lang.priority(Priority::High)) " / "
                      (lang.priority(Priority::Medium)) " / " (lang.priority(Priority::Low)) }
-                dd #priorities { (by.high) " / " (by.medium) " / " (by.low) }
+                dd #priorities { (count(by.high)) " / " (count(by.medium)) " / " (count(by.low)) }
             }
         }
     }
@@ -185,8 +185,8 @@ fn pareto(a: &Analysis, lang: Lang) -> io::Result<Markup> {
         (figure("chart pareto", svg, w.pareto_caption))
         @if grouped_bars {
             p.note { (match lang {
-                Lang::Ja => format!("棒1本は{per}処理の平均です。"),
-                Lang::English => format!("Each bar is the mean of {per} processes."),
+                Lang::Ja => format!("棒1本は{}処理の平均です。", grouped(per as i64)),
+                Lang::English => format!("Each bar is the mean of {} processes.", grouped(per as i64)),
             }) }
         }
     };
@@ -217,7 +217,7 @@ fn classes(a: &Analysis, lang: Lang) -> io::Result<Markup> {
                 @let t = s.by_class[&c];
                 tr {
                     td { span class={ "class " (c.key()) } { (lang.class(c)) } }
-                    td { (lang.solution(c)) } td.num { (t.count) } td.num { (hours(t.hours)) }
+                    td { (lang.solution(c)) } td.num { (count(t.count)) } td.num { (hours(t.hours)) }
                     td.num { (share(t.hours)) }
                 }
             } }
@@ -240,12 +240,12 @@ fn priorities(a: &Analysis, lang: Lang) -> Markup {
             tbody {
                 @for p in [Priority::High, Priority::Medium, Priority::Low] {
                     tr {
-                        td { (badge(p, lang)) } td.num { (s.by_priority.get(p)) }
+                        td { (badge(p, lang)) } td.num { (count(s.by_priority.get(p))) }
                         td { (lang.meaning(p)) }
                     }
                 }
                 tr {
-                    td { (badge(Priority::Excluded, lang)) } td.num { (s.by_priority.excluded) }
+                    td { (badge(Priority::Excluded, lang)) } td.num { (count(s.by_priority.excluded)) }
                     td { (lang.meaning(Priority::Excluded)) " ("
                         (excluded_note(lang, excluded(ReasonCode::BelowThreshold),
                             excluded(ReasonCode::AlreadyAddressed), excluded(ReasonCode::NotFeasible)))
@@ -263,7 +263,7 @@ fn priorities(a: &Analysis, lang: Lang) -> Markup {
             tbody { @for o in selected.iter().take(MAX_LISTED) {
                 @let project = o.project.as_deref().and_then(|n| projects.get(n));
                 tr {
-                    td.num { (o.rank) } td { (o.input.id()) } td { (o.input.department()) }
+                    td.num { (count(o.rank)) } td { (o.input.id()) } td { (o.input.department()) }
                     td { (o.input.task()) } td { (o.input.process()) }
                     td.num { (hours(o.input.annual_hours)) }
                     td { (o.class.map_or("-", |c| lang.class(c))) }
@@ -305,6 +305,11 @@ fn cut_note(lang: Lang, shown: usize, total: usize) -> String {
             grouped(total as i64)
         ),
     }
+}
+
+/// A count with its digits grouped: `63,361`.
+fn count(n: usize) -> String {
+    grouped(n as i64)
 }
 
 fn badge(p: Priority, lang: Lang) -> Markup {
@@ -460,10 +465,10 @@ fn departments(a: &Analysis, lang: Lang) -> io::Result<Markup> {
                 th.num { (w.all_hours) }
             } }
             tbody { @for (name, d) in rows.iter().take(MAX_LISTED) { tr {
-                td { (name) } td.num { (d.selected) } td.num { (hours(d.selected_hours)) }
+                td { (name) } td.num { (count(d.selected)) } td.num { (hours(d.selected_hours)) }
                 td.num { (percent(if total > 0.0 { d.selected_hours / total } else { 0.0 })) }
-                td.num { (d.by_priority[0]) } td.num { (d.by_priority[1]) }
-                td.num { (d.by_priority[2]) } td.num { (hours(d.all_hours)) }
+                td.num { (count(d.by_priority[0])) } td.num { (count(d.by_priority[1])) }
+                td.num { (count(d.by_priority[2])) } td.num { (hours(d.all_hours)) }
             } } }
         }
         @if rows.len() > MAX_LISTED { p.note { (cut_note(lang, MAX_LISTED, rows.len())) } }
@@ -485,7 +490,7 @@ fn platforms(a: &Analysis, lang: Lang) -> Option<Markup> {
             tbody { @for p in &a.platforms { tr {
                 td { (p.name) }
                 td { (p.classes.iter().map(|&c| lang.class(c)).collect::<Vec<_>>().join("、")) }
-                td.num { (p.projects) } td.num { (hours(p.reduction_hours)) }
+                td.num { (count(p.projects)) } td.num { (hours(p.reduction_hours)) }
                 td.num { (yen(p.cost)) } td.num { (yen(p.allocated)) } td.num { (yen(p.unallocated)) }
             } } }
         }
@@ -539,7 +544,7 @@ fn compare(c: &Comparison, lang: Lang) -> Markup {
                     th { (w.reasons) }
                 } }
                 tbody { @for ch in c.changes.iter().take(MAX_CHANGES) { tr {
-                    td.num { (ch.rank) } td { (ch.id) } td { (ch.process) }
+                    td.num { (count(ch.rank)) } td { (ch.id) } td { (ch.process) }
                     @for (o, s) in ch.outcomes.iter().zip(&c.scenarios) {
                         td { (badge(o.priority, lang)) " "
                             (o.payback_year.map_or(String::new(), |y| lang.year_label(y,

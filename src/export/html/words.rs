@@ -3,7 +3,7 @@
 //! Labels are fields of [`Words`], one constant per language, so a label missing in one
 //! language does not compile. Sentences that carry figures are methods of [`Lang`].
 
-use crate::format::{Yen, hours, percent};
+use crate::format::{Yen, grouped, hours, percent};
 use crate::model::{Blocker, Priority, Status, WorkClass};
 use crate::priority::Reason;
 
@@ -295,6 +295,8 @@ impl Lang {
             0.0
         });
         let (sh, th) = (hours(selected_hours), hours(total_hours));
+        let (selected, processes) = (grouped(selected as i64), grouped(processes as i64));
+        let rank_80 = rank_80.map(|r| grouped(r as i64));
         match self {
             Lang::Ja => {
                 let mut s = format!(
