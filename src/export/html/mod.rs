@@ -420,11 +420,13 @@ struct Department {
     by_priority: [usize; 3],
 }
 
-/// Departments holding selected hours, most first (ties by name).
-fn department_rows(a: &Analysis) -> Vec<(&str, Department)> {
-    let mut by: HashMap<&str, Department> = HashMap::new();
+/// Departments holding selected hours, most first (ties by name); in a joint run a
+/// department is named with its inventory (`NAME: department`), as two cities' 総務課 differ.
+fn department_rows(a: &Analysis) -> Vec<(String, Department)> {
+    let mut by: HashMap<(Option<&str>, &str), Department> = HashMap::new();
     for o in &a.processes {
-        let d = by.entry(o.input.department()).or_default();
+        let key = (o.input.inventory.as_deref(), o.input.department());
+        let d = by.entry(key).or_default();
         d.all_hours += o.input.annual_hours;
         if o.selected {
             d.selected += 1;
@@ -437,12 +439,18 @@ fn department_rows(a: &Analysis) -> Vec<(&str, Department)> {
             }
         }
     }
-    let mut rows: Vec<(&str, Department)> =
-        by.into_iter().filter(|(_, d)| d.selected > 0).collect();
+    let name = |(inventory, department): (Option<&str>, &str)| match inventory {
+        Some(inventory) => format!("{inventory}: {department}"),
+        None => department.to_string(),
+    };
+    let mut rows: Vec<(String, Department)> = (by.into_iter())
+        .filter(|(_, d)| d.selected > 0)
+        .map(|(key, d)| (name(key), d))
+        .collect();
     rows.sort_by(|x, y| {
         y.1.selected_hours
             .total_cmp(&x.1.selected_hours)
-            .then_with(|| x.0.cmp(y.0))
+            .then_with(|| x.0.cmp(&y.0))
     });
     rows
 }
@@ -451,7 +459,7 @@ fn departments(a: &Analysis, lang: Lang) -> io::Result<Markup> {
     let w = lang.words();
     let rows = department_rows(a);
     let items: Vec<(String, f64)> = (rows.iter().take(MAX_DEPARTMENT_BARS))
-        .map(|(name, d)| (name.to_string(), d.selected_hours))
+        .map(|(name, d)| (name.clone(), d.selected_hours))
         .collect();
     let svg = charts::rows(&items, w.hours_axis)?;
     let total = a.summary.selected_hours;

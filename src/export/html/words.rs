@@ -309,7 +309,7 @@ impl Lang {
             }
             Lang::English => {
                 let mut s = format!(
-                    "{selected} of {processes} processes are selected: {sh} of {th} h a year = {share}."
+                    "The {selected} selected of {processes} processes hold {sh} of {th} h a year = {share}."
                 );
                 if let Some(r) = rank_80 {
                     s.push_str(&format!(" The cumulative share reaches 80 % at rank {r}."));
