@@ -219,12 +219,7 @@ pub fn columns(items: &[(String, f64)], y_desc: &str) -> io::Result<String> {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    items.get(*i).map_or(String::new(), |(l, _)| l.clone())
-                }
-                _ => String::new(),
-            })
+            .x_label_formatter(&|v| at_centre(v, |i| items.get(i).map(|(l, _)| l.clone())))
             .y_desc(y_desc)
             .y_label_formatter(&|v| grouped(v.round() as i64))
             .label_style(font(12))
@@ -267,19 +262,12 @@ pub fn rows(items: &[(String, f64)], x_desc: &str) -> io::Result<String> {
             .y_label_area_size(200)
             .build_cartesian_2d(0f64..right, (0..n - 1).into_segmented())
             .map_err(fail)?;
-        let label = |i: usize| {
-            items
-                .get(n - 1 - i)
-                .map_or(String::new(), |(l, _)| short(l, 14))
-        };
+        let label = |i: usize| items.get(n - 1 - i).map(|(l, _)| short(l, 14));
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => label(*i),
-                _ => String::new(),
-            })
+            .y_label_formatter(&|v| at_centre(v, label))
             .x_desc(x_desc)
             .x_label_formatter(&|v| grouped(v.round() as i64))
             .label_style(font(12))
@@ -312,6 +300,14 @@ pub fn rows(items: &[(String, f64)], x_desc: &str) -> io::Result<String> {
     })
 }
 
+/// The label of a segment, written at its centre only (plotters asks for the edges too).
+fn at_centre(v: &SegmentValue<usize>, label: impl Fn(usize) -> Option<String>) -> String {
+    match v {
+        SegmentValue::CenterOf(i) => label(*i).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// A label cut to `max` characters, with an ellipsis when cut.
 fn short(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -341,11 +337,11 @@ pub fn payback(years: &[YearRow], payback: Option<u32>, lang: Lang) -> io::Resul
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => (years.get(*i)).map_or(String::new(), |y| {
-                    lang.year_label(y.year, &y.label.to_string())
-                }),
-                _ => String::new(),
+            .x_label_formatter(&|v| {
+                at_centre(v, |i| {
+                    let y = years.get(i)?;
+                    Some(lang.year_label(y.year, &y.label.to_string()))
+                })
             })
             .y_label_formatter(&|v| lang.axis_yen(*v))
             .label_style(font(11))
