@@ -21,13 +21,15 @@ pub fn read(source: &str, bytes: Vec<u8>, options: &ReadOptions) -> Result<Inven
         path: source.to_string(),
         message,
     };
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+    let damaged = |e: &dyn std::fmt::Display| {
         error(format!(
             "this looks like a workbook (.xlsx, .xls or .ods) but cannot be read ({e}): save \
                  it again from Excel, or save the survey sheet as \"CSV UTF-8\""
         ))
-    })?;
-    let names = book.sheet_names();
+    };
+    let opened = guarded(|| calamine::open_workbook_auto_from_rs(Cursor::new(bytes)));
+    let mut book = opened.map_err(|e| damaged(&e))?.map_err(|e| damaged(&e))?;
+    let names = guarded(|| book.sheet_names()).map_err(|e| damaged(&e))?;
     let candidates: Vec<String> = match &options.sheet {
         Some(sheet) if names.contains(sheet) => vec![sheet.clone()],
         Some(sheet) => {
@@ -39,7 +41,8 @@ pub fn read(source: &str, bytes: Vec<u8>, options: &ReadOptions) -> Result<Inven
         None => names.clone(),
     };
     for name in &candidates {
-        let range = (book.worksheet_range(name))
+        let range = guarded(|| book.worksheet_range(name))
+            .map_err(|e| damaged(&e))?
             .map_err(|e| error(format!("cannot read sheet \"{name}\": {e}")))?;
         let rows = text_rows(&range);
         if rows.is_empty() && options.sheet.is_some() {
@@ -67,6 +70,31 @@ pub fn read(source: &str, bytes: Vec<u8>, options: &ReadOptions) -> Result<Inven
          annual hours); its sheets: {}. Name one with --sheet to see what is missing",
         names.join(", ")
     )))
+}
+
+/// Why the workbook reader stopped on a damaged file.
+#[derive(Debug)]
+struct Stopped(String);
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the workbook reader stopped: {}", self.0)
+    }
+}
+
+/// Runs a step of the workbook reader, turning a panic on a damaged file into an error: a bad
+/// input must give a message and exit status 1, never a crash. The panic's own report is held
+/// back while the step runs (the step runs on the calling thread, before any other work).
+fn guarded<T>(step: impl FnOnce() -> T) -> std::result::Result<T, Stopped> {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(step));
+    std::panic::set_hook(report);
+    result.map_err(|payload| {
+        let text = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        Stopped(text.unwrap_or_else(|| "an internal error".into()))
+    })
 }
 
 /// A sheet's cells as text, and where its inventory starts.
@@ -209,5 +237,21 @@ fn output(source: &str, e: csv::Error) -> Error {
     Error::Encoding {
         path: source.to_string(),
         message: format!("cannot convert the sheet: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_that_panics_gives_an_error() {
+        let stopped = guarded(|| -> u32 { panic!("range end index 2 out of range") });
+        let message = stopped.unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "the workbook reader stopped: range end index 2 out of range"
+        );
+        assert_eq!(guarded(|| 7).unwrap(), 7);
     }
 }
