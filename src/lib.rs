@@ -111,10 +111,7 @@ pub fn run(
             }
         });
         if let Some(n) = streamed.as_ref().map(|s| s.unmappable).filter(|&n| n > 0) {
-            warn(&format!(
-                "{n} character(s) have no Shift_JIS form and were written as numeric \
-                 references (&#NNNN;); --excel without --encoding keeps them (UTF-8)"
-            ));
+            warn(&export::unmappable_warning(n));
         }
         return match (streamed.map(|s| s.summary), written) {
             (Some(Err(e)), _) | (_, Err(e)) => Err(e),

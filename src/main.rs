@@ -168,9 +168,15 @@ fn tool(
         );
         bar.finish_and_clear();
         let report = make(&portfolio?)?;
+        let mut unmappable = 0;
         triage::export::write_to(args.out.output.as_deref(), |out| {
-            triage::export::render_report(report.as_ref(), format, out)
-        })
+            unmappable = triage::export::render_report(report.as_ref(), format, out)?;
+            Ok(())
+        })?;
+        if unmappable > 0 {
+            warn(&triage::export::unmappable_warning(unmappable));
+        }
+        Ok(())
     });
     exit(result)
 }

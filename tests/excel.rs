@@ -192,3 +192,36 @@ fn a_bad_cell_in_a_workbook_is_named_by_sheet_row_and_column() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("sheet \"表紙\" is empty"), "{}", r.stderr);
 }
+
+#[test]
+fn the_scenario_tools_warn_of_characters_shift_jis_cannot_hold() {
+    let survey = "No,課,業務,処理,年間処理時間,分類\n1,総務課,文書,受付🙂,5000,自動化事務\n";
+    let dir = dir_with(&[("emoji.csv", survey.as_bytes())]);
+    let args = [
+        "budget",
+        "emoji.csv",
+        "--budget-per-year",
+        "100000000",
+        "--excel",
+    ];
+    let r = triage(dir.path())
+        .args(args)
+        .args(["--encoding", "sjis"])
+        .output()
+        .expect("runs");
+    assert_eq!(r.status.code(), Some(0));
+    let (decoded, _, errors) = encoding_rs::SHIFT_JIS.decode(&r.stdout);
+    assert!(!errors && decoded.contains("1 受付&#128578;,"), "{decoded}");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.contains("1 character(s) have no Shift_JIS form"),
+        "{stderr}"
+    );
+    // UTF-8 keeps the character, and there is nothing to warn of.
+    let r = run(triage(dir.path()).args(args));
+    assert!(
+        r.stdout.contains("1 受付🙂,") && r.stderr.is_empty(),
+        "{}",
+        r.stderr
+    );
+}

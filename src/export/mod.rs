@@ -35,15 +35,19 @@ pub trait Report: serde::Serialize {
     fn csv(&self) -> (Vec<&'static str>, Vec<Vec<String>>);
 }
 
-/// Renders a scenario tool's report as `format` into `out`.
+/// Renders a scenario tool's report as `format` into `out`; returns how many characters had
+/// to be written as numeric references (Shift_JIS CSV for Excel only, see
+/// [`unmappable_warning`]).
 pub fn render_report(
     report: &dyn ReportDyn,
     format: Format,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> io::Result<usize> {
     match format {
-        Format::Table => terminal::write(&report.sections(), out),
-        Format::Markdown => markdown::write_titled(&report.title(), &report.sections(), out),
+        Format::Table => terminal::write(&report.sections(), out).map(|()| 0),
+        Format::Markdown => {
+            markdown::write_titled(&report.title(), &report.sections(), out).map(|()| 0)
+        }
         Format::Csv(dialect) => {
             let (header, rows) = report.csv();
             let mut out = dialect.writer(out)?;
@@ -52,16 +56,26 @@ pub fn render_report(
             for row in rows {
                 w.write_record(row.iter().map(|cell| dialect.cell(cell).into_owned()))?;
             }
-            w.flush()
+            w.flush()?;
+            drop(w);
+            Ok(out.unmappable())
         }
         Format::Json => {
             report.write_json(out)?;
-            writeln!(out)
+            writeln!(out).map(|()| 0)
         }
         Format::Xlsx => Err(io::Error::other(
             "the scenario tools write no workbook: use table, md, csv or json",
         )),
     }
+}
+
+/// The warning for `n` characters that Shift_JIS cannot hold, written as `&#NNNN;`.
+pub fn unmappable_warning(n: usize) -> String {
+    format!(
+        "{n} character(s) have no Shift_JIS form and were written as numeric references \
+         (&#NNNN;); --excel without --encoding keeps them (UTF-8)"
+    )
 }
 
 /// [`Report`] usable as a trait object.
