@@ -77,7 +77,14 @@ fn page(a: &Analysis, comparison: Option<&Comparison>, lang: Lang) -> io::Result
                     }
                     (key_figures(a, lang))
                 }
-                @for s in sections.into_iter().flatten() { (s) }
+                @let parts: Vec<Part> = sections.into_iter().flatten().collect();
+                nav.contents {
+                    (w.contents) ":"
+                    ol { @for p in &parts { li { a href={ "#" (p.id) } { (p.title) } } } }
+                }
+                @for p in &parts {
+                    section id=(p.id) { h2 { (p.title) } (p.body) }
+                }
             }
         }
     })
@@ -105,9 +112,16 @@ fn key_figures(a: &Analysis, lang: Lang) -> Markup {
     }
 }
 
-/// A numbered section with its id (the browser test and links find it by id).
-fn section(id: &str, title: &str, body: Markup) -> Markup {
-    html! { section id=(id) { h2 { (title) } (body) } }
+/// A section of the page: its anchor (the contents and the browser test find it by id), its
+/// heading and its content.
+struct Part {
+    id: &'static str,
+    title: &'static str,
+    body: Markup,
+}
+
+fn section(id: &'static str, title: &'static str, body: Markup) -> Part {
+    Part { id, title, body }
 }
 
 /// A chart with its caption.
@@ -120,7 +134,7 @@ fn figure(class: &str, svg: String, caption: &str) -> Markup {
     }
 }
 
-fn survey(a: &Analysis, lang: Lang) -> Markup {
+fn survey(a: &Analysis, lang: Lang) -> Part {
     let w = lang.words();
     let s = &a.summary;
     let distinct = |n: Option<usize>| {
@@ -163,7 +177,7 @@ fn rank_at_80(a: &Analysis) -> Option<usize> {
         .map(|o| o.rank)
 }
 
-fn pareto(a: &Analysis, lang: Lang) -> io::Result<Markup> {
+fn pareto(a: &Analysis, lang: Lang) -> io::Result<Part> {
     let w = lang.words();
     let s = &a.summary;
     let hours_by_rank: Vec<f64> = a.processes.iter().map(|o| o.input.annual_hours).collect();
@@ -193,7 +207,7 @@ fn pareto(a: &Analysis, lang: Lang) -> io::Result<Markup> {
     Ok(section("pareto", w.pareto, body))
 }
 
-fn classes(a: &Analysis, lang: Lang) -> io::Result<Markup> {
+fn classes(a: &Analysis, lang: Lang) -> io::Result<Part> {
     let w = lang.words();
     let s = &a.summary;
     let items: Vec<(String, f64)> = (WorkClass::ALL.iter())
@@ -227,7 +241,7 @@ fn classes(a: &Analysis, lang: Lang) -> io::Result<Markup> {
     Ok(section("classes", w.classes, body))
 }
 
-fn priorities(a: &Analysis, lang: Lang) -> Markup {
+fn priorities(a: &Analysis, lang: Lang) -> Part {
     let w = lang.words();
     let s = &a.summary;
     let excluded = |code| s.excluded_by_reason.get(&code).copied().unwrap_or(0);
@@ -328,7 +342,7 @@ fn payback_cell(p: &ProjectOutcome, a: &Analysis, lang: Lang) -> String {
     }
 }
 
-fn projects(a: &Analysis, lang: Lang) -> io::Result<Markup> {
+fn projects(a: &Analysis, lang: Lang) -> io::Result<Part> {
     let w = lang.words();
     let first_fy = FiscalYear(a.scenario.first_fiscal_year).to_string();
     let charted: Vec<&ProjectOutcome> = (a.projects.iter())
@@ -455,7 +469,7 @@ fn department_rows(a: &Analysis) -> Vec<(String, Department)> {
     rows
 }
 
-fn departments(a: &Analysis, lang: Lang) -> io::Result<Markup> {
+fn departments(a: &Analysis, lang: Lang) -> io::Result<Part> {
     let w = lang.words();
     let rows = department_rows(a);
     let items: Vec<(String, f64)> = (rows.iter().take(MAX_DEPARTMENT_BARS))
@@ -484,7 +498,7 @@ fn departments(a: &Analysis, lang: Lang) -> io::Result<Markup> {
     Ok(section("departments", w.department_view, body))
 }
 
-fn platforms(a: &Analysis, lang: Lang) -> Option<Markup> {
+fn platforms(a: &Analysis, lang: Lang) -> Option<Part> {
     if a.platforms.is_empty() {
         return None;
     }
@@ -510,7 +524,7 @@ fn platforms(a: &Analysis, lang: Lang) -> Option<Markup> {
     Some(section("platforms", w.platforms, body))
 }
 
-fn compare(c: &Comparison, lang: Lang) -> Markup {
+fn compare(c: &Comparison, lang: Lang) -> Part {
     let w = lang.words();
     type Metric = fn(&Totals) -> String;
     let by = |p: Priority| format!("{} {}", w.priority, lang.priority(p));
@@ -584,7 +598,7 @@ fn why(change: &Change, c: &Comparison, lang: Lang) -> String {
     )
 }
 
-fn provenance(a: &Analysis, lang: Lang) -> Markup {
+fn provenance(a: &Analysis, lang: Lang) -> Part {
     let w: &Words = lang.words();
     let p = &a.provenance;
     let inventories = (p.inventory.iter().map(|f| (a.inventory.as_str(), f))).chain(
