@@ -102,21 +102,12 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Inventory CSV file; `-` reads standard input. Give several to rank them as one
-    /// (joint procurement): ids become NAME:ID, NAME being the file name without extension.
-    #[arg(required = true, value_name = "INVENTORY")]
-    pub inventories: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Scenario TOML: labour rate, horizon, class costs and rates, project bundles, shared
     /// platforms (default: the built-in scenario, see `triage defaults scenario`).
     #[arg(short, long, value_name = "FILE")]
     pub scenario: Option<String>,
-    /// Keyword rules for the work classes (default: see `triage defaults rules`).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<String>,
-    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read (default: the first
-    /// sheet with a header naming the required columns).
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Select processes with at least this many hours a year (replaces the scenario's rule).
@@ -130,12 +121,8 @@ pub struct RunArgs {
     /// inventories: only rows that can be selected are kept in memory.
     #[arg(long)]
     pub only_selected: bool,
-    /// Worker threads (default: one per CPU). Results do not depend on it.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar (it is shown only on a terminal, for inventories over 64 MB).
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub work: WorkArgs,
     /// Bytes read and parsed as one unit of work (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..))]
     pub block_size: Option<u32>,
@@ -152,6 +139,34 @@ impl ToolArgs {
             format => Ok(format),
         }
     }
+}
+
+/// What every command reads: the inventories, the rules, the sheet of a workbook.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Inventory file: CSV, or a workbook (.xlsx, .xls, .ods); `-` reads standard input. Give
+    /// several to read them as one (joint procurement): ids become NAME:ID, NAME being the
+    /// file name without extension.
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub inventories: Vec<String>,
+    /// Keyword rules for the work classes (default: see `triage defaults rules`).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<String>,
+    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read (default: the first
+    /// sheet with a header naming the required columns).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// How every command works: threads and the progress bar.
+#[derive(Debug, Args)]
+pub struct WorkArgs {
+    /// Worker threads (default: one per CPU). Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar (it is shown only on a terminal, for inventories over 64 MB).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Where the report goes and in what form; shared by `run` and the scenario tools.
@@ -184,25 +199,12 @@ impl OutputArgs {
 /// What every scenario tool reads and writes.
 #[derive(Debug, Args)]
 pub struct ToolArgs {
-    /// Inventory CSV file; `-` reads standard input. Give several to evaluate them as one
-    /// (joint procurement): ids become NAME:ID, NAME being the file name without extension.
-    #[arg(required = true, value_name = "INVENTORY")]
-    pub inventories: Vec<String>,
-    /// Keyword rules for the work classes (default: see `triage defaults rules`).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<String>,
-    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read (default: the first
-    /// sheet with a header naming the required columns).
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
-    /// Worker threads (default: one per CPU). Results do not depend on it.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub work: WorkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -261,32 +263,20 @@ pub struct BudgetArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Inventory file (CSV or workbook); `-` reads standard input. Give several to report on
-    /// them as one (joint procurement).
-    #[arg(required = true, value_name = "INVENTORY")]
-    pub inventories: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// A scenario TOML (default: the built-in scenario). Repeat to add a comparison: the
     /// report is computed under the first, the others are compared with it.
     #[arg(short, long = "scenario", value_name = "FILE")]
     pub scenarios: Vec<String>,
-    /// Keyword rules for the work classes (default: see `triage defaults rules`).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<String>,
-    /// The sheet of a workbook inventory (.xlsx, .xls, .ods) to read.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
     /// The report's language.
     #[arg(long, value_enum, default_value_t = ReportLang::Ja)]
     pub lang: ReportLang,
     /// Write to FILE (e.g. report.html) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
-    /// Worker threads (default: one per CPU). Results do not depend on it.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub work: WorkArgs,
 }
 
 /// The language of the HTML report.
@@ -308,10 +298,10 @@ impl ReportArgs {
             ));
         }
         Ok(ReportConfig {
-            inventories: self.inventories.clone(),
+            inventories: self.input.inventories.clone(),
             scenarios: self.scenarios.clone(),
-            rules: self.rules.clone(),
-            sheet: self.sheet.clone(),
+            rules: self.input.rules.clone(),
+            sheet: self.input.sheet.clone(),
             lang: match self.lang {
                 ReportLang::Ja => Lang::Ja,
                 ReportLang::En => Lang::English,
@@ -415,10 +405,10 @@ impl RunArgs {
             cover: self.cover,
         });
         Ok(RunConfig {
-            inventories: self.inventories.clone(),
+            inventories: self.input.inventories.clone(),
             scenario: self.scenario.clone(),
-            rules: self.rules.clone(),
-            sheet: self.sheet.clone(),
+            rules: self.input.rules.clone(),
+            sheet: self.input.sheet.clone(),
             pareto,
             format,
             output: self.out.output.clone(),

@@ -26,8 +26,8 @@ fn main() -> ExitCode {
                 Err(e) => return exit::<()>(Err(e)),
             };
             let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-            let bar = progress::for_inventories(&args.inventories, args.quiet);
-            let Some(pool) = pool(args.threads) else {
+            let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
+            let Some(pool) = pool(args.work.threads) else {
                 return ExitCode::from(2);
             };
             let result = pool.install(|| triage::run(&config, &mut warn, &|n| bar.inc(n)));
@@ -101,10 +101,10 @@ fn main() -> ExitCode {
                 Ok(config) => config,
                 Err(e) => return exit::<()>(Err(e)),
             };
-            let Some(pool) = pool(args.threads) else {
+            let Some(pool) = pool(args.work.threads) else {
                 return ExitCode::from(2);
             };
-            let bar = progress::for_inventories(&args.inventories, args.quiet);
+            let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
             let result = pool.install(|| {
                 let mut warn = |w: &str| eprintln!("triage: warning: {w}");
                 triage::report(&config, &mut warn, &|n| bar.inc(n))
@@ -149,20 +149,20 @@ fn tool(
     args: &ToolArgs,
     make: impl FnOnce(&Portfolio) -> triage::Result<Box<dyn ReportDyn>> + Send,
 ) -> ExitCode {
-    let Some(pool) = pool(args.threads) else {
+    let Some(pool) = pool(args.work.threads) else {
         return ExitCode::from(2);
     };
     let format = match args.output_format() {
         Ok(format) => format,
         Err(e) => return exit::<()>(Err(e)),
     };
-    let bar = progress::for_inventories(&args.inventories, args.quiet);
+    let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
     let result = pool.install(|| {
         let mut warn = |w: &str| eprintln!("triage: warning: {w}");
         let portfolio = consult::open(
-            &args.inventories,
-            args.sheet.as_deref(),
-            args.rules.as_deref(),
+            &args.input.inventories,
+            args.input.sheet.as_deref(),
+            args.input.rules.as_deref(),
             &mut warn,
             &|n| bar.inc(n),
         );
