@@ -154,6 +154,10 @@ pub fn analyze_listing(
 /// Ranks in one unit of parallel work; fixed, so results do not depend on the thread count.
 pub const CHUNK: usize = 8192;
 
+/// Processes decided and handed on together when streaming: few enough that their records,
+/// outcomes and formatted rows stay in the core's cache between the two steps.
+const STREAM_CHUNK: usize = 256;
+
 /// An inventory ranked and selected, with the scenario's bundles decided. From here on every
 /// process is decided on its own, so a listing can be computed chunk by chunk, in parallel,
 /// and either collected ([`Ranked::analysis`]) or written as it goes ([`Ranked::stream`]).
@@ -372,9 +376,9 @@ impl<'a> Ranked<'a> {
         let decider = &self.decider;
         let each = &each;
         let decide = |first: usize, processes: Vec<Process>| -> Vec<Result<(Tally, T)>> {
-            (processes.into_par_iter().chunks(CHUNK).enumerate())
+            (processes.into_par_iter().chunks(STREAM_CHUNK).enumerate())
                 .map(|(c, chunk)| {
-                    let decided = decider.decide(first + c * CHUNK, chunk, false)?;
+                    let decided = decider.decide(first + c * STREAM_CHUNK, chunk, false)?;
                     let made = each(&decided);
                     Ok((decided.tally, made))
                 })
