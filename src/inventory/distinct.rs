@@ -20,10 +20,12 @@ type HashSetU64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
 const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7472_6961_6765);
 
 /// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
-/// block sends its names in one batch; once a set passes the cap it is dropped and the count
-/// is unknown, which is the same whatever order the blocks arrive in.
+/// block sends its names in one batch to the sets of the thread that read it (one pair per
+/// worker, so threads never wait for each other); the counts are those of the union. A set
+/// that passes the cap is dropped and the count is unknown; as the union is at least as large
+/// as any part, that too is the same whatever thread read which block.
 pub(crate) struct Distinct {
-    sets: Mutex<[Option<HashSetU64>; 2]>,
+    sets: Vec<Mutex<[Option<HashSetU64>; 2]>>,
     over: [AtomicBool; 2],
     cap: usize,
 }
@@ -36,8 +38,10 @@ impl Default for Distinct {
 
 impl Distinct {
     pub(super) fn with_cap(cap: usize) -> Distinct {
+        // One pair per worker of the current pool, and one for any other thread.
+        let threads = rayon::current_num_threads() + 1;
         Distinct {
-            sets: Mutex::default(),
+            sets: (0..threads).map(|_| Mutex::default()).collect(),
             over: Default::default(),
             cap,
         }
@@ -52,15 +56,34 @@ impl Distinct {
     }
 
     pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
-        let sets = self.sets.lock().unwrap_or_else(|e| e.into_inner());
+        let sets: Vec<_> = (self.sets.iter())
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()))
+            .collect();
         let count = |k: usize| {
             if self.over[k].load(Ordering::Relaxed) {
-                None
-            } else {
-                Some(sets[k].as_ref().map_or(0, HashSet::len))
+                return None;
             }
+            let parts: Vec<&HashSetU64> = sets.iter().filter_map(|s| s[k].as_ref()).collect();
+            let largest = parts.iter().copied().max_by_key(|s| s.len());
+            let Some(largest) = largest else {
+                return Some(0);
+            };
+            let others = parts.iter().filter(|s| !std::ptr::eq(**s, largest));
+            let extra: HashSetU64 = others
+                .flat_map(|s| s.iter())
+                .filter(|h| !largest.contains(h))
+                .copied()
+                .collect();
+            Some(largest.len() + extra.len()).filter(|&n| n <= self.cap)
         };
         (count(0), count(1))
+    }
+
+    /// The sets of the calling thread.
+    fn own_sets(&self) -> std::sync::MutexGuard<'_, [Option<HashSetU64>; 2]> {
+        let k = rayon::current_thread_index().map_or(0, |i| i + 1);
+        let k = k.min(self.sets.len() - 1);
+        self.sets[k].lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -113,7 +136,7 @@ impl NameBatch<'_> {
     }
 
     pub(super) fn finish(self) {
-        let mut sets = self.owner.sets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sets = self.owner.own_sets();
         for (k, hashes) in self.hashes.into_iter().enumerate() {
             if self.owner.over[k].load(Ordering::Relaxed) {
                 continue;

@@ -171,7 +171,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
     let bytes = &block.bytes;
     let mut out = BlockResult {
         seq: block.seq,
-        newlines: memchr::memchr_iter(b'\n', bytes).count() as u64,
+        newlines: 0,
         rows: 0,
         kept: Vec::new(),
         hours: Sum::default(),
@@ -361,7 +361,9 @@ fn overlong_message() -> String {
     )
 }
 
-/// Turns the byte offsets held in `line` fields into block-relative line numbers.
+/// Turns the byte offsets held in `line` fields into block-relative line numbers, and counts
+/// the block's lines; the kept processes' count goes on to the end, so the block is scanned
+/// for line ends once.
 fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
     let mut lines = super::LineCounter::new(bytes);
     out.problems
@@ -374,13 +376,14 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
         .iter_mut()
         .for_each(|p| p.line = lines.line_at(p.line));
     let mut lines = super::LineCounter::new(bytes);
-    out.kept
-        .iter_mut()
-        .for_each(|p| p.line = lines.line_at(p.line));
-    let mut lines = super::LineCounter::new(bytes);
     out.empty_lines
         .iter_mut()
         .for_each(|l| *l = lines.line_at(*l));
+    let mut lines = super::LineCounter::new(bytes);
+    out.kept
+        .iter_mut()
+        .for_each(|p| p.line = lines.line_at(p.line));
+    out.newlines = lines.line_at(bytes.len() as u64) - 1;
 }
 
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
