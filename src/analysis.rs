@@ -169,8 +169,9 @@ pub struct Ranked<'a> {
     /// The inventories of a joint run; empty for one.
     pub parts: Vec<Part>,
     pub warnings: Vec<String>,
-    /// The kept processes, in rank order.
-    processes: Vec<Process>,
+    /// The kept processes, in input order; taken out in rank order as they are decided, so a
+    /// national inventory's are not first moved into rank order on one thread.
+    processes: Vec<Option<Process>>,
     decider: Decider<'a>,
 }
 
@@ -218,7 +219,7 @@ impl<'a> Ranked<'a> {
         let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
         let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
         drop(hours);
-        let processes = in_rank_order(processes, &ranking.order);
+        let processes: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
         let ctx = SelectionContext {
             min_hours: scenario.pareto.min_hours,
             cover: scenario.pareto.cover,
@@ -231,15 +232,17 @@ impl<'a> Ranked<'a> {
             ctx,
             undecided: Arc::new([]),
         };
+        let order = &first.ranking.order;
+        let at = |k: usize| processes[order[k]].as_ref();
         let by_id: HashMap<&str, usize> = match scenario.projects.is_empty() {
             true => HashMap::new(),
-            false => (processes.iter().enumerate())
-                .map(|(k, p)| (p.id(), k))
+            false => (0..order.len())
+                .filter_map(|k| Some((at(k)?.id(), k)))
                 .collect(),
         };
         let find = |id: &str| {
             let k = *by_id.get(id)?;
-            Some((k, first.outcome(k, processes[k].clone())))
+            Some((k, first.outcome(k, at(k)?.clone())))
         };
         let place = match parts.is_empty() {
             true => source.clone(),
@@ -250,7 +253,7 @@ impl<'a> Ranked<'a> {
             (0..first.ranking.selected)
                 .into_par_iter()
                 .filter(|&k| !bundled(k))
-                .filter_map(|k| first.member(k, &processes[k]))
+                .filter_map(|k| first.member(k, at(k)?))
                 .fold(ClassHours::default, |mut hours, m| {
                     let (class, effect) = project_effect(None, &[m]);
                     hours.add(class, &effect);
@@ -305,9 +308,11 @@ impl<'a> Ranked<'a> {
             encoding,
             parts: inventories,
             warnings,
-            mut processes,
+            processes,
             decider,
         } = self;
+        let processes: Vec<Process> = processes.into_iter().flatten().collect();
+        let mut processes = in_rank_order(processes, &decider.first.ranking.order);
         processes.truncate(n);
         let parts: Vec<Result<Decided>> = processes
             .into_par_iter()
@@ -385,7 +390,8 @@ impl<'a> Ranked<'a> {
                 .collect()
         };
         let mut tally = Tally::default();
-        let mut ranks = self.processes.into_iter().take(n);
+        let (mut processes, order) = (self.processes, &decider.first.ranking.order);
+        let mut ranks = order[..n].iter().filter_map(|&i| processes[i].take());
         let mut first = 0;
         let mut pending: Option<Vec<Result<(Tally, T)>>> = None;
         loop {

@@ -130,11 +130,25 @@ impl Sum {
 }
 
 /// Input indices sorted by hours descending, ties in input order.
+///
+/// Sorted as (key, index) pairs, the key ordering hours as [`f64::total_cmp`] does, descending:
+/// every pair is distinct, so an unstable sort gives the stable order, and the sort reads
+/// only the pairs, not the hours through the indices.
 pub fn rank(hours: &[f64]) -> Vec<usize> {
-    use rayon::slice::ParallelSliceMut;
-    let mut order: Vec<usize> = (0..hours.len()).collect();
-    order.par_sort_by(|&a, &b| hours[b].total_cmp(&hours[a])); // stable: ties keep input order
-    order
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, usize)> = (hours.par_iter().enumerate())
+        .map(|(i, &h)| (!total_order_key(h), i))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_par_iter().map(|(_, i)| i).collect()
+}
+
+/// An unsigned key that orders hours as [`f64::total_cmp`] does (the same bit flip, with the
+/// sign bit turned so that unsigned comparison agrees).
+fn total_order_key(h: f64) -> u64 {
+    let bits = h.to_bits() as i64;
+    let flipped = bits ^ ((((bits >> 63) as u64) >> 1) as i64);
+    (flipped as u64) ^ (1 << 63)
 }
 
 /// Length of the leading run of the ranking that `rule` selects.
@@ -242,6 +256,23 @@ mod tests {
                 let (a, b) = (w[0], w[1]);
                 prop_assert!(hours[a] > hours[b] || (hours[a] == hours[b] && a < b));
             }
+        }
+
+        #[test]
+        fn the_key_orders_as_total_cmp(a in any::<u64>(), b in any::<u64>()) {
+            let (a, b) = (f64::from_bits(a), f64::from_bits(b));
+            prop_assert_eq!(total_order_key(a).cmp(&total_order_key(b)), a.total_cmp(&b));
+            for x in [a, -0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN] {
+                prop_assert_eq!(total_order_key(a).cmp(&total_order_key(x)), a.total_cmp(&x));
+            }
+        }
+
+        #[test]
+        fn ranking_is_the_stable_sort(hours in prop::collection::vec(0u8..20, 0..300)) {
+            let hours: Vec<f64> = hours.iter().map(|&h| f64::from(h) * 100.0).collect();
+            let mut stable: Vec<usize> = (0..hours.len()).collect();
+            stable.sort_by(|&a, &b| hours[b].total_cmp(&hours[a]));
+            prop_assert_eq!(rank(&hours), stable);
         }
 
         #[test]

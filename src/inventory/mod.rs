@@ -22,7 +22,9 @@ pub use joint::{Part, names, read_paths};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::Process;
 use crate::provenance::{Fingerprint, Hashing, sha256_hex};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::io::Read;
 
 /// Bytes read and parsed as one unit of parallel work.
@@ -453,17 +455,35 @@ fn check_unique_ids(processes: &[Process], columns: &ColumnMap, problems: &mut P
     let Some(index) = columns.index(Field::Id) else {
         return;
     };
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(processes.len());
-    for p in processes {
-        if let Some(first) = seen.insert(p.id(), p.line) {
-            let message = format!("id \"{}\" is used again (first at line {first})", p.id());
-            problems.push(Problem::at_cell(
-                p.line,
-                index,
-                columns.header(index),
-                message,
-            ));
-            seen.insert(p.id(), first);
+    // Ids are hashed in parallel and sorted by hash, so that only equal hashes are compared;
+    // a national inventory keeps hundreds of thousands of rows.
+    let state = foldhash::fast::FixedState::with_seed(0x6964);
+    let mut keyed: Vec<(u64, usize)> = (processes.par_iter().enumerate())
+        .map(|(i, p)| (state.hash_one(p.id()), i))
+        .collect();
+    keyed.par_sort_unstable();
+    let mut again: Vec<(usize, usize)> = Vec::new(); // (a repeat, the id's first row)
+    for run in keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for &(_, i) in run {
+            let f = *first.entry(processes[i].id()).or_insert(i);
+            if f != i {
+                again.push((i, f));
+            }
         }
+    }
+    again.sort_unstable();
+    for (i, f) in again {
+        let (p, first) = (&processes[i], processes[f].line);
+        let message = format!("id \"{}\" is used again (first at line {first})", p.id());
+        problems.push(Problem::at_cell(
+            p.line,
+            index,
+            columns.header(index),
+            message,
+        ));
     }
 }
