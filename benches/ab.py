@@ -20,6 +20,8 @@ def main():
         out = os.path.join(tmp, "listing.csv")
         for _ in range(runs):
             for b in builds:
+                if os.path.exists(out):
+                    os.remove(out)  # unlinking the last run's listing is not the build's work
                 cmd = ["/usr/bin/time", "-f", "%e %U %S %M",
                        b, "run", inventory, "--only-selected", "-f", "csv", "-o", out]
                 p = subprocess.run(cmd, capture_output=True, text=True, check=True)

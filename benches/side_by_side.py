@@ -30,6 +30,14 @@ def timed(cmd):
     return hours * 3600 + minutes * 60 + seconds, rss
 
 
+def clear(out, path):
+    """Deletes the tools' outputs of earlier runs on `path` (named after it), outside the timing."""
+    stem = os.path.splitext(os.path.basename(path))[0] + "."
+    for name in os.listdir(out):
+        if name.startswith(stem) and os.path.isfile(os.path.join(out, name)):
+            os.remove(os.path.join(out, name))
+
+
 def tools(path, args, out):
     py, stem = sys.executable, os.path.join(out, os.path.splitext(os.path.basename(path))[0])
     return {
@@ -60,6 +68,7 @@ def main():
         runs = {name: [] for name in cmds}
         for _ in range(a.runs):
             for name, cmd in cmds.items():
+                clear(a.out, path)  # no tool pays for unlinking the last run's output
                 runs[name].append(timed(cmd))
         wall = {n: statistics.median(w for w, _ in r) for n, r in runs.items()}
         rss = {n: statistics.median(m for _, m in r) / 1024 for n, r in runs.items()}

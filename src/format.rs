@@ -43,26 +43,29 @@ pub struct Yen(pub i64);
 
 impl std::fmt::Display for Yen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut digits = [0u8; 20];
+        // Written backwards into a buffer, then handed over in one piece: "-¥" and 19 digits
+        // with 6 separators fit in 32 bytes.
+        let mut buf = [0u8; 32];
+        let mut at = buf.len();
         let mut n = self.0.unsigned_abs();
-        let mut len = 0;
+        let mut digits = 0;
         loop {
-            digits[len] = b'0' + (n % 10) as u8;
-            len += 1;
+            if digits > 0 && digits % 3 == 0 {
+                at -= 1;
+                buf[at] = b',';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            digits += 1;
             n /= 10;
             if n == 0 {
                 break;
             }
         }
-        f.write_str(if self.0 < 0 { "-¥" } else { "¥" })?;
-        for i in (0..len).rev() {
-            let c = [digits[i]];
-            f.write_str(std::str::from_utf8(&c).unwrap_or("0"))?;
-            if i > 0 && i % 3 == 0 {
-                f.write_str(",")?;
-            }
-        }
-        Ok(())
+        let sign = if self.0 < 0 { "-¥" } else { "¥" };
+        at -= sign.len();
+        buf[at..at + sign.len()].copy_from_slice(sign.as_bytes());
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or("¥?"))
     }
 }
 

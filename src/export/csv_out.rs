@@ -123,14 +123,15 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
     let mut w = simd_csv::WriterBuilder::with_capacity(1 << 16)
         .from_writer(Vec::with_capacity(rows.len() * 400));
     // Reused for every row: numbers and the texts made of several parts.
-    let mut buf: [String; 8] = Default::default();
+    let mut buf: [String; 6] = Default::default();
+    let (mut rank, mut line) = (itoa::Buffer::new(), itoa::Buffer::new());
     for o in rows {
         let p = &o.input;
-        let [rank, hours, share, reduction, line, rule, codes, texts] = &mut buf;
-        buf_write(rank, format_args!("{}", o.rank));
+        let [hours, share, reduction, rule, codes, texts] = &mut buf;
+        let rank = rank.format(o.rank);
+        let line = line.format(p.line);
         buf_write(hours, format_args!("{}", p.annual_hours));
         buf_write(share, format_args!("{}", o.cumulative_share));
-        buf_write(line, format_args!("{}", p.line));
         reduction.clear();
         if let Some(h) = o.reduction_hours {
             let _ = write!(reduction, "{h}");
@@ -153,7 +154,7 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
             .then(|| dialect.cell(p.inventory.as_deref().unwrap_or("")));
         let cells = [
             dialect.cell(p.id()),
-            Cow::Borrowed(rank.as_str()),
+            Cow::Borrowed(rank),
             dialect.cell(p.department()),
             dialect.cell(p.section()),
             dialect.cell(p.task()),
@@ -168,7 +169,7 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
             Cow::Borrowed(o.priority.key()),
             Cow::Borrowed(codes.as_str()),
             dialect.cell(texts),
-            Cow::Borrowed(line.as_str()),
+            Cow::Borrowed(line),
         ];
         let all = inventory.iter().chain(&cells);
         w.write_record(all.map(|cell| cell.as_bytes()))?;
