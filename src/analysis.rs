@@ -7,8 +7,9 @@
 //! the result does not depend on the number of threads.
 
 use crate::classify::{Basis, RuleTable};
+use crate::error::Error;
 use crate::error::Result;
-use crate::inventory::{Inventory, Part};
+use crate::inventory::{Inventory, Part, Spilled};
 use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::platforms::{ClassHours, PlatformOutcome, Share};
@@ -172,6 +173,9 @@ pub struct Ranked<'a> {
     /// The kept processes, in input order; taken out in rank order as they are decided, so a
     /// national inventory's are not first moved into rank order on one thread.
     processes: Vec<Option<Process>>,
+    /// The kept processes, when the reader spilled them to disk (`processes` is then empty);
+    /// they are read back in rank order.
+    spilled: Option<Arc<Spilled>>,
     decider: Decider<'a>,
 }
 
@@ -207,6 +211,7 @@ impl<'a> Ranked<'a> {
             source,
             encoding,
             processes,
+            spilled,
             rows,
             total_hours,
             departments,
@@ -216,9 +221,13 @@ impl<'a> Ranked<'a> {
             fingerprint,
             parts,
         } = inventory;
-        let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
-        let ranking = Ranking::with_total(&hours, &scenario.pareto, total_hours);
-        drop(hours);
+        let ranking = match &spilled {
+            Some(kept) => Ranking::with_total(&kept.hours, &scenario.pareto, total_hours),
+            None => {
+                let hours: Vec<f64> = processes.iter().map(|p| p.annual_hours).collect();
+                Ranking::with_total(&hours, &scenario.pareto, total_hours)
+            }
+        };
         let processes: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
         let ctx = SelectionContext {
             min_hours: scenario.pareto.min_hours,
@@ -232,37 +241,14 @@ impl<'a> Ranked<'a> {
             ctx,
             undecided: Arc::new([]),
         };
-        let order = &first.ranking.order;
-        let at = |k: usize| processes[order[k]].as_ref();
-        let by_id: HashMap<&str, usize> = match scenario.projects.is_empty() {
-            true => HashMap::new(),
-            false => (0..order.len())
-                .filter_map(|k| Some((at(k)?.id(), k)))
-                .collect(),
-        };
-        let find = |id: &str| {
-            let k = *by_id.get(id)?;
-            Some((k, first.outcome(k, at(k)?.clone())))
-        };
         let place = match parts.is_empty() {
             true => source.clone(),
             false => format!("{source} (inventories read together: write ids as NAME:ID)"),
         };
-        // With shared platforms, every default project's hours saved are summed first.
-        let others = |bundled: &(dyn Fn(usize) -> bool + Sync)| {
-            (0..first.ranking.selected)
-                .into_par_iter()
-                .filter(|&k| !bundled(k))
-                .filter_map(|k| first.member(k, at(k)?))
-                .fold(ClassHours::default, |mut hours, m| {
-                    let (class, effect) = project_effect(None, &[m]);
-                    hours.add(class, &effect);
-                    hours
-                })
-                .reduce(ClassHours::default, ClassHours::merge)
+        let projects = match &spilled {
+            None => first.projects_in_memory(&processes, &place, &mut warnings)?,
+            Some(kept) => first.projects_spilled(kept, &place, &mut warnings)?,
         };
-        let projects = Projects::new(scenario, &place, find, others, &mut warnings)?;
-        drop(by_id);
         let decider = Decider {
             counts: Counts {
                 rows,
@@ -287,6 +273,7 @@ impl<'a> Ranked<'a> {
             parts,
             warnings,
             processes,
+            spilled,
             decider,
         })
     }
@@ -294,7 +281,7 @@ impl<'a> Ranked<'a> {
     /// How many ranks `listing` lists.
     pub fn listed(&self, listing: Listing) -> usize {
         match listing {
-            Listing::All => self.processes.len(),
+            Listing::All => self.decider.first.ranking.order.len(),
             Listing::Selected => self.decider.first.ranking.selected,
         }
     }
@@ -309,11 +296,18 @@ impl<'a> Ranked<'a> {
             parts: inventories,
             warnings,
             processes,
+            spilled,
             decider,
         } = self;
-        let processes: Vec<Process> = processes.into_iter().flatten().collect();
-        let mut processes = in_rank_order(processes, &decider.first.ranking.order);
-        processes.truncate(n);
+        let processes: Vec<Process> = match spilled {
+            Some(kept) => read_back(&mut kept.rank_order(), &decider.first.ranking.order[..n])?,
+            None => {
+                let processes: Vec<Process> = processes.into_iter().flatten().collect();
+                let mut processes = in_rank_order(processes, &decider.first.ranking.order);
+                processes.truncate(n);
+                processes
+            }
+        };
         let parts: Vec<Result<Decided>> = processes
             .into_par_iter()
             .chunks(CHUNK)
@@ -390,12 +384,16 @@ impl<'a> Ranked<'a> {
                 .collect()
         };
         let mut tally = Tally::default();
-        let (mut processes, order) = (self.processes, &decider.first.ranking.order);
-        let mut ranks = order[..n].iter().filter_map(|&i| processes[i].take());
+        let (mut processes, order) = (self.processes, &decider.first.ranking.order[..n]);
+        let mut merged = self.spilled.as_ref().map(|kept| kept.rank_order());
         let mut first = 0;
         let mut pending: Option<Vec<Result<(Tally, T)>>> = None;
         loop {
-            let processes: Vec<Process> = ranks.by_ref().take(window).collect();
+            let ranks = &order[first.min(n)..(first + window).min(n)];
+            let processes: Vec<Process> = match &mut merged {
+                Some(merged) => read_back(merged, ranks)?,
+                None => ranks.iter().filter_map(|&i| processes[i].take()).collect(),
+            };
             if processes.is_empty() && pending.is_none() {
                 break;
             }
@@ -413,10 +411,28 @@ impl<'a> Ranked<'a> {
             });
             written?;
             pending = next;
-            first += len;
+            first += ranks.len();
         }
         Ok(decider.summary(&tally))
     }
+}
+
+/// The next processes of a merge of spilled processes, checked to be those of `ranks` (input
+/// indices in rank order).
+fn read_back(merged: &mut crate::inventory::RankOrder, ranks: &[usize]) -> Result<Vec<Process>> {
+    let spill_error = |message: &str| Error::Spill {
+        source: std::io::Error::other(message.to_string()),
+    };
+    let mut processes = Vec::with_capacity(ranks.len());
+    for &index in ranks {
+        match merged.next() {
+            Some(Ok((at, p))) if at == index => processes.push(p),
+            Some(Ok(_)) => return Err(spill_error("the kept processes came back out of order")),
+            Some(Err(source)) => return Err(Error::Spill { source }),
+            None => return Err(spill_error("kept processes are missing from the file")),
+        }
+    }
+    Ok(processes)
 }
 
 /// The processes put into rank order in place: each swap moves one to its final position.
@@ -471,7 +487,96 @@ impl Decider<'_> {
     }
 }
 
-impl FirstStage<'_> {
+impl<'a> FirstStage<'a> {
+    /// Decides the scenario's bundles over processes held in memory (input order).
+    fn projects_in_memory(
+        &self,
+        processes: &[Option<Process>],
+        place: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<Projects<'a>> {
+        let order = &self.ranking.order;
+        let at = |k: usize| processes[order[k]].as_ref();
+        let by_id: HashMap<&str, usize> = match self.scenario.projects.is_empty() {
+            true => HashMap::new(),
+            false => (0..order.len())
+                .filter_map(|k| Some((at(k)?.id(), k)))
+                .collect(),
+        };
+        let find = |id: &str| {
+            let k = *by_id.get(id)?;
+            Some((k, self.outcome(k, at(k)?.clone())))
+        };
+        // With shared platforms, every default project's hours saved are summed first.
+        let others = |bundled: &(dyn Fn(usize) -> bool + Sync)| {
+            (0..self.ranking.selected)
+                .into_par_iter()
+                .filter(|&k| !bundled(k))
+                .filter_map(|k| self.member(k, at(k)?))
+                .fold(ClassHours::default, add_member)
+                .reduce(ClassHours::default, ClassHours::merge)
+        };
+        Projects::new(self.scenario, place, find, others, warnings)
+    }
+
+    /// Decides the scenario's bundles over spilled processes: the processes the scenario
+    /// names are found in one pass over them, and a shared platform's hours in another.
+    fn projects_spilled(
+        &self,
+        kept: &Spilled,
+        place: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<Projects<'a>> {
+        let spill_error = |source| Error::Spill { source };
+        let named: std::collections::HashSet<String> = (self.scenario.projects.iter())
+            .flat_map(|p| p.processes.iter().map(|id| id.as_string()))
+            .collect();
+        let mut found: HashMap<String, (usize, Process)> = HashMap::new();
+        if !named.is_empty() {
+            for (k, read) in kept.rank_order().enumerate() {
+                let (_, p) = read.map_err(spill_error)?;
+                if named.contains(p.id()) {
+                    found.insert(p.id().to_string(), (k, p));
+                }
+            }
+        }
+        let find = |id: &str| {
+            let (k, p) = found.get(id)?;
+            Some((*k, self.outcome(*k, p.clone())))
+        };
+        let mut failed = None;
+        let others = |bundled: &(dyn Fn(usize) -> bool + Sync)| {
+            let mut hours = ClassHours::default();
+            let mut ranks = kept.rank_order().take(self.ranking.selected).enumerate();
+            loop {
+                let chunk: Vec<(usize, Process)> = match (ranks.by_ref().take(CHUNK))
+                    .map(|(k, read)| read.map(|(_, p)| (k, p)))
+                    .collect::<std::io::Result<_>>()
+                {
+                    Ok(chunk) => chunk,
+                    Err(e) => {
+                        failed = Some(e);
+                        break hours;
+                    }
+                };
+                if chunk.is_empty() {
+                    break hours;
+                }
+                let part = (chunk.par_iter())
+                    .filter(|(k, _)| !bundled(*k))
+                    .filter_map(|(k, p)| self.member(*k, p))
+                    .fold(ClassHours::default, add_member)
+                    .reduce(ClassHours::default, ClassHours::merge);
+                hours = hours.merge(part);
+            }
+        };
+        let projects = Projects::new(self.scenario, place, find, others, warnings)?;
+        match failed {
+            Some(e) => Err(spill_error(e)),
+            None => Ok(projects),
+        }
+    }
+
     /// The process at rank position `k` as the member of its default project, or `None` when
     /// rules 1-3 exclude it: what sharing a platform's cost needs, without the outcome.
     fn member(&self, k: usize, p: &Process) -> Option<Member> {
@@ -521,6 +626,13 @@ impl FirstStage<'_> {
             },
         }
     }
+}
+
+/// Counts a default project's hours saved towards its class's platform.
+fn add_member(mut hours: ClassHours, m: Member) -> ClassHours {
+    let (class, effect) = project_effect(None, &[m]);
+    hours.add(class, &effect);
+    hours
 }
 
 /// A process takes its project's name and decision.

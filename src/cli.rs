@@ -126,6 +126,10 @@ pub struct RunArgs {
     /// Bytes read and parsed as one unit of work (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..))]
     pub block_size: Option<u32>,
+    /// Bytes of kept processes held in memory before the rest go to a temporary file (for
+    /// tests and tuning).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub spill_after: Option<usize>,
 }
 
 impl ToolArgs {
@@ -420,6 +424,7 @@ impl RunArgs {
             block_size: self
                 .block_size
                 .map_or(triage::inventory::BLOCK_SIZE, |b| b as usize),
+            spill_after: (self.spill_after).unwrap_or(triage::inventory::SPILL_AFTER),
         })
     }
 }

@@ -111,6 +111,12 @@ pub enum Error {
     /// A command-line value the engine cannot use (exit 2, as clap's own usage errors).
     #[error("{0}")]
     Usage(String),
+    /// The temporary file that holds a large inventory's kept processes failed.
+    #[error(
+        "the temporary file for the kept processes failed: {source} (it is written where TMPDIR \
+         points; a hundred million rows take a few gigabytes there)"
+    )]
+    Spill { source: std::io::Error },
     /// The report cannot be written.
     #[error("{path}: cannot write the output: {source}")]
     Output {

@@ -59,6 +59,9 @@ pub struct RunConfig {
     pub listing: Listing,
     /// Bytes per unit of parallel work ([`inventory::BLOCK_SIZE`] unless testing or tuning).
     pub block_size: usize,
+    /// Bytes of kept processes a CSV listing holds in memory before the rest go to a
+    /// temporary file ([`inventory::SPILL_AFTER`] unless testing or tuning).
+    pub spill_after: usize,
 }
 
 /// Reads the inputs, analyses, and writes the report; returns the run's summary. Warnings go
@@ -84,13 +87,16 @@ pub fn run(
         Some(path) => RuleTable::read_path(path)?,
         None => RuleTable::builtin(),
     };
+    let streamed = matches!(config.format, Format::Csv(_));
     let options = ReadOptions {
         keep: keep(config.listing, &scenario),
+        block_size: config.block_size,
         progress,
         // The streamed CSV listing has no place for the inventory's hash: skip the work.
-        fingerprint: !matches!(config.format, Format::Csv(_)),
+        fingerprint: !streamed,
         sheet: config.sheet.clone(),
-        ..Default::default()
+        // It takes the processes in rank order, so they may wait on disk until then.
+        spill_after: streamed.then_some(config.spill_after),
     };
     let inventory = inventory::read_paths(&config.inventories, &options)?;
     let ranked = Ranked::new(inventory, &scenario, &rules)?;

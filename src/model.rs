@@ -315,7 +315,17 @@ impl Texts {
             .unwrap_or_default()
     }
 
-    fn all(&self) -> [&str; 9] {
+    /// Bytes of text in all.
+    pub fn len(&self) -> usize {
+        self.joined.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.joined.is_empty()
+    }
+
+    /// Every text, in the order of [`Text`].
+    pub fn all(&self) -> [&str; 9] {
         [
             Text::Id,
             Text::Bureau,

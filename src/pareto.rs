@@ -137,10 +137,16 @@ impl Sum {
 pub fn rank(hours: &[f64]) -> Vec<usize> {
     use rayon::prelude::*;
     let mut keyed: Vec<(u64, usize)> = (hours.par_iter().enumerate())
-        .map(|(i, &h)| (!total_order_key(h), i))
+        .map(|(i, &h)| (rank_key(h), i))
         .collect();
     keyed.par_sort_unstable();
     keyed.into_par_iter().map(|(_, i)| i).collect()
+}
+
+/// A key that sorts hours into rank order, ascending: the highest hours first, in the order of
+/// [`f64::total_cmp`] reversed. With the input position as a second key, it gives the ranking.
+pub fn rank_key(hours: f64) -> u64 {
+    !total_order_key(hours)
 }
 
 /// An unsigned key that orders hours as [`f64::total_cmp`] does (the same bit flip, with the

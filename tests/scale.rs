@@ -149,36 +149,41 @@ fn block_size_and_keeping_do_not_change_the_analysis() {
 fn the_streamed_listing_equals_the_in_memory_one() {
     let mut bytes = Vec::new();
     triage::generate::write_inventory(30_000, 5, &mut bytes).unwrap();
-    let mut scenario = Scenario::read_path("inventory/kagoshima-2020.toml").unwrap();
-    // A floor low enough for the bundled ids to be selected, high enough to leave rows out.
-    let rule = ParetoRule {
-        min_hours: Some(5.0),
-        cover: None,
-    };
-    scenario.set_pareto(rule).unwrap();
+    let scenario = low_floor(Scenario::read_path("inventory/kagoshima-2020.toml").unwrap());
     let rules = RuleTable::builtin();
-    let options = ReadOptions {
-        block_size: 65_536,
-        ..Default::default()
-    };
     // The Kagoshima scenario bundles ids 1, 6, 17, 20, 21, 24 and 32: rows of this file too.
-    let inventory = || read_bytes("gen.csv", &bytes, &options).unwrap();
+    let inventory = |spill_after| {
+        let options = ReadOptions {
+            block_size: 65_536,
+            spill_after,
+            ..Default::default()
+        };
+        read_bytes("gen.csv", &bytes, &options).unwrap()
+    };
     for listing in [Listing::All, Listing::Selected] {
-        let analysis = analyze_listing(inventory(), &scenario, &rules, listing).unwrap();
+        let analysis = analyze_listing(inventory(None), &scenario, &rules, listing).unwrap();
         let mut in_memory = Vec::new();
         triage::export::render(&analysis, Format::Csv(Default::default()), &mut in_memory).unwrap();
-        let ranked = Ranked::new(inventory(), &scenario, &rules).unwrap();
-        let mut streamed = Vec::new();
-        let summary =
-            triage::export::stream_csv(ranked, listing, &mut streamed, Default::default())
-                .unwrap()
-                .summary
-                .unwrap();
-        assert!(in_memory.len() > 100_000, "{listing:?}");
-        let listed = analysis.processes.len();
-        assert_eq!(listed == 30_000, listing == Listing::All, "{listing:?}");
-        assert!(in_memory == streamed, "{listing:?}: the listings differ");
-        assert_eq!(summary, analysis.summary, "{listing:?}");
+        // Streamed from memory, from disk alone, and from both.
+        for spill_after in [None, Some(0), Some(400_000)] {
+            let kept = inventory(spill_after);
+            assert_eq!(kept.spilled.is_some(), spill_after.is_some());
+            let ranked = Ranked::new(kept, &scenario, &rules).unwrap();
+            let mut streamed = Vec::new();
+            let summary =
+                triage::export::stream_csv(ranked, listing, &mut streamed, Default::default())
+                    .unwrap()
+                    .summary
+                    .unwrap();
+            assert!(in_memory.len() > 100_000, "{listing:?}");
+            let listed = analysis.processes.len();
+            assert_eq!(listed == 30_000, listing == Listing::All, "{listing:?}");
+            assert!(
+                in_memory == streamed,
+                "{listing:?}, spill after {spill_after:?}: the listings differ"
+            );
+            assert_eq!(summary, analysis.summary, "{listing:?}");
+        }
         let bundled = analysis.processes.iter().filter(|o| {
             o.project
                 .as_deref()
@@ -186,4 +191,101 @@ fn the_streamed_listing_equals_the_in_memory_one() {
         });
         assert!(bundled.count() >= 3, "the scenario's bundles are exercised");
     }
+}
+
+/// The Pareto floor at 5 h: low enough for the bundled ids to be selected, high enough to
+/// leave rows out.
+fn low_floor(mut scenario: Scenario) -> Scenario {
+    let rule = ParetoRule {
+        min_hours: Some(5.0),
+        cover: None,
+    };
+    scenario.set_pareto(rule).unwrap();
+    scenario
+}
+
+#[test]
+fn spilled_processes_give_the_same_analysis() {
+    let mut bytes = Vec::new();
+    triage::generate::write_inventory(20_000, 8, &mut bytes).unwrap();
+    // Bundles and a shared platform: both read the spilled processes before the listing.
+    let text = format!(
+        "{}\n{}",
+        std::fs::read_to_string("inventory/kagoshima-2020.toml").unwrap(),
+        std::fs::read_to_string("scenarios/shared-rpa-licence.toml").unwrap()
+    );
+    let scenario = low_floor(Scenario::from_toml("joint.toml", &text).unwrap());
+    assert!(!scenario.platforms.is_empty() && !scenario.projects.is_empty());
+    let rules = RuleTable::builtin();
+    let analyse = |spill_after: Option<usize>, listing: Listing| {
+        let options = ReadOptions {
+            block_size: 32_768,
+            spill_after,
+            ..Default::default()
+        };
+        let inventory = read_bytes("gen.csv", &bytes, &options).unwrap();
+        assert_eq!(inventory.spilled.is_some(), spill_after.is_some());
+        let a = analyze_listing(inventory, &scenario, &rules, listing).unwrap();
+        serde_json::to_string(&a).unwrap()
+    };
+    for listing in [Listing::All, Listing::Selected] {
+        let reference = analyse(None, listing);
+        assert!(reference.contains("RPA licence"));
+        for spill_after in [0, 100_000, 1_000_000] {
+            assert!(
+                analyse(Some(spill_after), listing) == reference,
+                "{listing:?}, spill after {spill_after}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_spilled_listing_is_the_same_with_one_thread_and_many() {
+    let dir = generated(40_000);
+    let listing = |args: &[&str]| {
+        let r = run(triage(dir.path())
+            .args(["run", "inv.csv", "--only-selected", "-f", "csv"])
+            .args(["--block-size", "65536"])
+            .args(args));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let reference = listing(&[]);
+    assert!(reference.lines().count() > 1_500);
+    for args in [
+        &["--spill-after", "0", "-j", "1"][..],
+        &["--spill-after", "0", "-j", "4"],
+        &["--spill-after", "200000", "-j", "2"],
+    ] {
+        assert!(listing(args) == reference, "{args:?}");
+    }
+}
+
+#[test]
+fn a_repeated_id_is_found_among_spilled_processes() {
+    let mut text = String::from("id,department,task,process,annual_hours\n");
+    for i in 0..3_000 {
+        let id = if i == 2_500 { 7 } else { i };
+        text.push_str(&format!("{id},課{},業務{i},処理{i},{}\n", i % 7, 1_000 + i));
+    }
+    let messages = |spill_after: Option<usize>| {
+        let options = ReadOptions {
+            block_size: 4_096,
+            spill_after,
+            ..Default::default()
+        };
+        match read_bytes("dup.csv", text.as_bytes(), &options) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("the repeated id was not found (spill after {spill_after:?})"),
+        }
+    };
+    let reference = messages(None);
+    assert!(reference.contains("dup.csv:2502:1"), "{reference}");
+    assert!(
+        reference.contains("\"7\" is used again (first at line 9)"),
+        "{reference}"
+    );
+    assert_eq!(messages(Some(0)), reference);
+    assert_eq!(messages(Some(50_000)), reference);
 }

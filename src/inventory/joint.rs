@@ -49,6 +49,8 @@ pub fn read_paths(paths: &[String], options: &ReadOptions) -> Result<Inventory> 
             progress: options.progress,
             fingerprint: options.fingerprint,
             sheet: options.sheet.clone(),
+            // Joined processes are renamed in memory: a joint run keeps them there.
+            spill_after: None,
         };
         parts.push(read_path(path, &one)?);
     }
@@ -103,6 +105,7 @@ fn join(paths: &[String], names: &[String], inventories: Vec<Inventory>) -> Inve
         source: paths.join(" + "),
         encoding: inventories[0].encoding,
         processes: Vec::with_capacity(inventories.iter().map(|i| i.processes.len()).sum()),
+        spilled: None,
         rows: 0,
         total_hours: 0.0,
         departments: Some(0),

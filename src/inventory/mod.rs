@@ -11,6 +11,7 @@ mod encoding;
 mod joint;
 mod record;
 mod scan;
+mod spill;
 mod split;
 mod workbook;
 
@@ -18,6 +19,7 @@ pub use columns::{ColumnMap, Field};
 use distinct::Distinct;
 pub use encoding::{TextEncoding, decode};
 pub use joint::{Part, names, read_paths};
+pub use spill::{RankOrder, Spilled};
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::Process;
@@ -26,6 +28,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::io::Read;
+use std::sync::Arc;
 
 /// Bytes read and parsed as one unit of parallel work.
 pub const BLOCK_SIZE: usize = 4 << 20;
@@ -37,6 +40,12 @@ pub use distinct::DISTINCT_CAP;
 /// stops there rather than take the rest of the file into memory as one field.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
+/// Bytes of kept processes a listing may hold in memory ([`ReadOptions::spill_after`]): about
+/// 700,000 processes. Once they pass it, or are on course to by the end of the file, they go
+/// to a temporary file; the ranking's 32 bytes a process then stay, so that a hundred million
+/// rows fit in 400 MiB.
+pub const SPILL_AFTER: usize = 192 << 20;
+
 /// The largest scenario or rule file: thousands of projects fit in a fraction of it.
 pub const MAX_TEXT_FILE_BYTES: usize = 1 << 20;
 
@@ -46,8 +55,12 @@ pub struct Inventory {
     /// The file name as given (`-` for standard input).
     pub source: String,
     pub encoding: TextEncoding,
-    /// The processes kept (all of them unless told otherwise), in input order.
+    /// The processes kept (all of them unless told otherwise), in input order; empty when
+    /// they were spilled.
     pub processes: Vec<Process>,
+    /// The processes kept, when there were more than [`ReadOptions::spill_after`] allows in
+    /// memory; only a reading that asks for it spills.
+    pub spilled: Option<Arc<Spilled>>,
     /// Data rows in the file, kept or not (empty records not counted).
     pub rows: usize,
     /// Hours of all rows, summed exactly.
@@ -100,6 +113,10 @@ pub struct ReadOptions<'a> {
     /// The sheet to read from a workbook (default: the first with an inventory header);
     /// CSV files have none.
     pub sheet: Option<String>,
+    /// Let kept processes go to a temporary file ([`Inventory::spilled`]) once they take more
+    /// than this many bytes, or are on course to by the end of the file; for a reader that
+    /// takes them in rank order, as a streamed listing does. Only a single CSV inventory spills.
+    pub spill_after: Option<usize>,
 }
 
 impl Default for ReadOptions<'_> {
@@ -110,6 +127,7 @@ impl Default for ReadOptions<'_> {
             progress: &|_| {},
             fingerprint: false,
             sheet: None,
+            spill_after: None,
         }
     }
 }
@@ -121,27 +139,30 @@ pub fn read_path(path: &str, options: &ReadOptions) -> Result<Inventory> {
         source,
     };
     if path == "-" {
-        return read_from(path, &mut std::io::stdin(), options);
+        return read_from(path, &mut std::io::stdin(), None, options);
     }
     let mut file = std::fs::File::open(path).map_err(open_error)?;
-    read_from(path, &mut file, options)
+    let size = file.metadata().ok().map(|m| m.len());
+    read_from(path, &mut file, size, options)
 }
 
 /// Reads an inventory from its raw bytes; `source` names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8], options: &ReadOptions) -> Result<Inventory> {
-    read_from(source, &mut &bytes[..], options)
+    read_from(source, &mut &bytes[..], Some(bytes.len() as u64), options)
 }
 
+/// Reads an inventory from `input`, of `size` bytes when known.
 fn read_from(
     source: &str,
     input: &mut (dyn Read + Send),
+    size: Option<u64>,
     options: &ReadOptions,
 ) -> Result<Inventory> {
     if !options.fingerprint {
-        return read_input(source, input, options);
+        return read_input(source, input, size, options);
     }
     let mut hashing = Hashing::new(input);
-    let mut inventory = read_input(source, &mut hashing, options)?;
+    let mut inventory = read_input(source, &mut hashing, size, options)?;
     inventory.fingerprint = Some(hashing.finish());
     Ok(inventory)
 }
@@ -149,6 +170,7 @@ fn read_from(
 fn read_input(
     source: &str,
     input: &mut (dyn Read + Send),
+    size: Option<u64>,
     options: &ReadOptions,
 ) -> Result<Inventory> {
     let io_error = |e| Error::Open {
@@ -187,24 +209,22 @@ fn read_input(
     }
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
         let head = rest.to_vec();
-        return read_text_stream(source, head, input, TextEncoding::Utf8Bom, options);
+        let encoding = TextEncoding::Utf8Bom;
+        return read_text_stream(source, head, input, size, encoding, options);
     }
     let utf8 = match std::str::from_utf8(&head) {
         Ok(_) => true,
         Err(e) => !eof && e.error_len().is_none(), // only a character cut by the block end
     };
     if utf8 && !head.starts_with(b"\xFF\xFE") && !head.starts_with(b"\xFE\xFF") {
-        return read_text_stream(source, head, input, TextEncoding::Utf8, options);
+        let encoding = TextEncoding::Utf8;
+        return read_text_stream(source, head, input, size, encoding, options);
     }
     input.read_to_end(&mut head).map_err(io_error)?;
     let (text, encoding) = decode(&head).map_err(encoding_error)?;
-    read_text_stream(
-        source,
-        text.as_bytes().to_vec(),
-        &mut std::io::empty(),
-        encoding,
-        options,
-    )
+    let text = text.as_bytes().to_vec();
+    let size = Some(text.len() as u64);
+    read_text_stream(source, text, &mut std::io::empty(), size, encoding, options)
 }
 
 /// True when `head` holds the whole header row: a record end after any BOM and whitespace
@@ -238,11 +258,13 @@ pub(crate) fn read_up_to(
     Ok(false)
 }
 
-/// Reads UTF-8 text: `head` (starting with the header row), then the rest of `input`.
+/// Reads UTF-8 text: `head` (starting with the header row), then the rest of `input`; `size`
+/// is that of the whole, when known.
 fn read_text_stream(
     source: &str,
     head: Vec<u8>,
     input: &mut (dyn Read + Send),
+    size: Option<u64>,
     encoding: TextEncoding,
     options: &ReadOptions,
 ) -> Result<Inventory> {
@@ -281,10 +303,12 @@ fn read_text_stream(
     }
     let distinct = Distinct::default();
     let keep = fallback_keep(&options.keep, &columns);
+    let spill = (options.spill_after).map(|budget| spill::Spill::new(budget, size));
     let plan = scan::Plan {
         columns: &columns,
         keep: &keep,
         distinct: &distinct,
+        spill: spill.as_ref(),
         delimiter,
         first_line: 1 + memchr::memchr_iter(b'\n', &head[..header_end]).count() as u64,
         block_size: options.block_size.max(1),
@@ -296,7 +320,20 @@ fn read_text_stream(
         path: source.to_string(),
         source: e,
     })?;
-    check_unique_ids(&scanned.processes, &columns, &mut problems);
+    let spill_error = |e| Error::Spill { source: e };
+    let file = spill.map(spill::Spill::finish).transpose();
+    let no_ids = columns.index(Field::Id).is_none();
+    let mut spilled = match (file.map_err(spill_error)?.flatten(), scanned.runs) {
+        (Some(file), Some(runs)) => Some(runs.finish(file, no_ids)),
+        _ => None,
+    };
+    check_unique_ids(
+        &scanned.processes,
+        spilled.as_mut(),
+        &columns,
+        &mut problems,
+    )
+    .map_err(spill_error)?;
     if scanned.rows == 0 && problems.is_empty() {
         problems.push(Problem::at_line(
             header_line,
@@ -311,6 +348,7 @@ fn read_text_stream(
         source: source.to_string(),
         encoding,
         processes: scanned.processes,
+        spilled: spilled.map(Arc::new),
         rows: scanned.rows,
         total_hours: scanned.hours.value(),
         departments,
@@ -451,39 +489,66 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
     }
 }
 
-fn check_unique_ids(processes: &[Process], columns: &ColumnMap, problems: &mut Problems) {
+/// The hash ids are compared by first: a fixed seed, so that messages never depend on the run.
+pub(crate) fn id_hash(id: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x6964).hash_one(id)
+}
+
+/// Reports every id used again, at the later row, naming the first. The ids' hashes (made in
+/// the scan, for spilled processes) are sorted to find the values that occur more than once;
+/// only processes with those are looked at again. A national inventory keeps millions of
+/// processes, and this takes 8 bytes each, once.
+fn check_unique_ids(
+    processes: &[Process],
+    mut spilled: Option<&mut Spilled>,
+    columns: &ColumnMap,
+    problems: &mut Problems,
+) -> std::io::Result<()> {
     let Some(index) = columns.index(Field::Id) else {
-        return;
+        return Ok(());
     };
-    // Ids are hashed in parallel and sorted by hash, so that only equal hashes are compared;
-    // a national inventory keeps hundreds of thousands of rows.
-    let state = foldhash::fast::FixedState::with_seed(0x6964);
-    let mut keyed: Vec<(u64, usize)> = (processes.par_iter().enumerate())
-        .map(|(i, p)| (state.hash_one(p.id()), i))
+    let mut hashes: Vec<u64> = match &mut spilled {
+        Some(s) => std::mem::take(&mut s.id_hashes), // not needed again
+        None => processes.par_iter().map(|p| id_hash(p.id())).collect(),
+    };
+    hashes.par_sort_unstable();
+    let repeated: HashSet<u64> = (hashes.windows(2))
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
         .collect();
-    keyed.par_sort_unstable();
-    let mut again: Vec<(usize, usize)> = Vec::new(); // (a repeat, the id's first row)
-    for run in keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for &(_, i) in run {
-            let f = *first.entry(processes[i].id()).or_insert(i);
-            if f != i {
-                again.push((i, f));
+    drop(hashes);
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    // (input index, id, line) of every process with a repeated hash, in input order.
+    let suspect = |p: &Process| repeated.contains(&id_hash(p.id()));
+    let mut suspects: Vec<(usize, String, u64)> = match spilled {
+        Some(s) => (s.rank_order())
+            .filter(|read| read.as_ref().map_or(true, |(_, p)| suspect(p)))
+            .map(|read| read.map(|(i, p)| (i, p.id().to_string(), p.line)))
+            .collect::<std::io::Result<_>>()?,
+        None => (processes.iter().enumerate())
+            .filter(|(_, p)| suspect(p))
+            .map(|(i, p)| (i, p.id().to_string(), p.line))
+            .collect(),
+    };
+    suspects.sort_unstable_by_key(|s| s.0);
+    let mut first: HashMap<&str, u64> = HashMap::new();
+    for (_, id, line) in &suspects {
+        match first.get(id.as_str()) {
+            Some(first) => {
+                let message = format!("id \"{id}\" is used again (first at line {first})");
+                problems.push(Problem::at_cell(
+                    *line,
+                    index,
+                    columns.header(index),
+                    message,
+                ));
+            }
+            None => {
+                first.insert(id, *line);
             }
         }
     }
-    again.sort_unstable();
-    for (i, f) in again {
-        let (p, first) = (&processes[i], processes[f].line);
-        let message = format!("id \"{}\" is used again (first at line {first})", p.id());
-        problems.push(Problem::at_cell(
-            p.line,
-            index,
-            columns.header(index),
-            message,
-        ));
-    }
+    Ok(())
 }

@@ -11,6 +11,7 @@
 use super::columns::ColumnMap;
 use super::record::{self, Row};
 use super::record::{Fields, Unquoted};
+use super::spill::{OnDisk, Runs, Spill};
 use super::split::{is_regular, last_record_end};
 use super::{Distinct, Keep, MAX_RECORD_BYTES};
 use crate::error::{Problem, Problems};
@@ -37,6 +38,8 @@ pub(super) struct BlockResult {
     newlines: u64,
     rows: usize,
     kept: Vec<Process>,
+    /// The block's kept processes, when they went to disk instead of `kept`.
+    on_disk: Option<OnDisk>,
     hours: Sum,
     problems: Problems,
     /// Values read with a warning.
@@ -49,6 +52,8 @@ pub(super) struct BlockResult {
 /// Everything read from the data records of a file.
 pub(super) struct Scanned {
     pub processes: Vec<Process>,
+    /// With a spill that was used: every block's processes as a run (`processes` is empty).
+    pub runs: Option<Runs>,
     pub rows: usize,
     pub hours: Sum,
     pub empty_lines: Vec<u64>,
@@ -61,6 +66,8 @@ pub(super) struct Plan<'a> {
     pub columns: &'a ColumnMap,
     pub keep: &'a Keep,
     pub distinct: &'a Distinct,
+    /// Where kept processes go once those in memory pass its budget.
+    pub spill: Option<&'a Spill>,
     pub delimiter: u8,
     /// Line of the first byte of the data (the line after the header).
     pub first_line: u64,
@@ -174,6 +181,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         newlines: 0,
         rows: 0,
         kept: Vec::new(),
+        on_disk: None,
         hours: Sum::default(),
         problems: Problems::new(""),
         notes: Problems::new(""),
@@ -202,6 +210,10 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         parse_any(bytes, plan, &mut out);
     }
     lines_from_offsets(&mut out, bytes);
+    if let Some(spill) = plan.spill {
+        let ids = plan.columns.index(super::Field::Id).is_some();
+        out.on_disk = spill.store(&mut out.kept, ids, bytes.len());
+    }
     out
 }
 
@@ -387,17 +399,24 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
 }
 
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
+/// When some blocks' processes went to disk, those held in memory follow them, so that every
+/// block's are a run of [`Runs`] and memory is free for the ranking.
 fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
-    let kept = results.iter().map(|r| r.kept.len()).sum();
+    let spilled = results.iter().any(|r| r.on_disk.is_some());
+    let ids = plan.columns.index(super::Field::Id).is_some();
+    let kept = match spilled {
+        true => 0,
+        false => results.iter().map(|r| r.kept.len()).sum(),
+    };
     let mut out = Scanned {
         processes: Vec::with_capacity(kept),
+        runs: spilled.then(Runs::default),
         rows: 0,
         hours: Sum::default(),
         empty_lines: Vec::new(),
         notes: Problems::new(""),
     };
     let mut line_base = plan.first_line - 1;
-    let fill_ids = plan.columns.index(super::Field::Id).is_none();
     for r in results {
         let unlisted = r.problems.total - r.problems.list.len();
         for mut p in r.problems.list {
@@ -413,13 +432,23 @@ fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Sca
         out.notes.total += unlisted;
         out.empty_lines
             .extend(r.empty_lines.iter().map(|l| l + line_base));
-        for mut p in r.kept {
-            p.line += line_base;
-            p.row += out.rows;
-            if fill_ids {
-                p.set_id(&p.row.to_string());
+        let row_base = out.rows;
+        match &mut out.runs {
+            Some(runs) => {
+                let on_disk = (r.on_disk).or_else(|| plan.spill?.write(&r.kept, ids));
+                // Without it the spill failed, and the scan with it.
+                if let Some(on_disk) = on_disk {
+                    runs.push(on_disk, line_base, row_base);
+                }
             }
-            out.processes.push(p);
+            None => out.processes.extend(r.kept.into_iter().map(|mut p| {
+                p.line += line_base;
+                p.row += row_base;
+                if !ids {
+                    p.set_id(&p.row.to_string());
+                }
+                p
+            })),
         }
         out.rows += r.rows;
         out.hours.merge(&r.hours);
@@ -444,6 +473,7 @@ mod tests {
             columns: &columns,
             keep: &Keep::All,
             distinct: &Distinct::default(),
+            spill: None,
             delimiter: b',',
             first_line: 2,
             block_size: 4,
