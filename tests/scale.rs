@@ -289,3 +289,20 @@ fn a_repeated_id_is_found_among_spilled_processes() {
     assert_eq!(messages(Some(0)), reference);
     assert_eq!(messages(Some(50_000)), reference);
 }
+
+#[test]
+fn a_temporary_file_that_cannot_be_made_is_reported() {
+    let dir = generated(5_000);
+    let r = run(triage(dir.path())
+        .env("TMPDIR", dir.path().join("no-such-directory"))
+        .args(["run", "inv.csv", "--only-selected", "-f", "csv"])
+        .args(["--spill-after", "0", "-o", "out.csv"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("temporary file") && r.stderr.contains("TMPDIR"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    assert!(!dir.path().join("out.csv").exists(), "no listing is left");
+}
