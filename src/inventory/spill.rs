@@ -102,9 +102,9 @@ impl Spill {
     /// Writes a block's processes to disk as one run, and returns where; `None` (and the
     /// failure kept for [`Spill::finish`]) if the file cannot be written.
     pub(super) fn write(&self, kept: &[Process], ids: bool) -> Option<OnDisk> {
-        let run = encode_run(kept);
-        let offset = match self.append(&run) {
-            Ok(offset) => offset,
+        let written = encode_run(kept).and_then(|run| Ok((self.append(&run)?, run.len())));
+        let (offset, len) = match written {
+            Ok(written) => written,
             Err(e) => {
                 let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
                 failed.get_or_insert(e);
@@ -113,7 +113,7 @@ impl Spill {
         };
         Some(OnDisk {
             offset,
-            len: run.len() as u64,
+            len: len as u64,
             hours: kept.iter().map(|p| p.annual_hours).collect(),
             id_hashes: match ids {
                 true => kept.iter().map(|p| super::id_hash(p.id())).collect(),
@@ -124,10 +124,10 @@ impl Spill {
 
     fn append(&self, run: &[u8]) -> io::Result<u64> {
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        if file.is_none() {
-            *file = Some((tempfile::tempfile()?, 0));
-        }
-        let (file, len) = file.as_mut().expect("made above");
+        let (file, len) = match &mut *file {
+            Some(made) => made,
+            none => none.insert((tempfile::tempfile()?, 0)),
+        };
         file.write_all(run)?;
         let offset = *len;
         *len += run.len() as u64;
@@ -150,7 +150,7 @@ fn held_bytes(p: &Process) -> usize {
 }
 
 /// The block's processes as one run: records sorted by rank key and position.
-fn encode_run(kept: &[Process]) -> Vec<u8> {
+fn encode_run(kept: &[Process]) -> io::Result<Vec<u8>> {
     let mut order: Vec<(u64, u32)> = (kept.iter().enumerate())
         .map(|(i, p)| (rank_key(p.annual_hours), i as u32))
         .collect();
@@ -161,13 +161,12 @@ fn encode_run(kept: &[Process]) -> Vec<u8> {
         run.extend_from_slice(&i.to_le_bytes());
         let at = run.len();
         run.extend_from_slice(&[0; 4]);
-        let encoded = postcard::to_extend(&Record::of(&kept[i as usize]), run)
-            .expect("a process always encodes");
-        run = encoded;
+        run = postcard::to_extend(&Record::of(&kept[i as usize]), run)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         let len = (run.len() - at - 4) as u32;
         run[at..at + 4].copy_from_slice(&len.to_le_bytes());
     }
-    run
+    Ok(run)
 }
 
 /// A process as it is written to disk.
@@ -304,15 +303,6 @@ impl Runs {
 }
 
 impl Spilled {
-    /// How many processes were kept.
-    pub fn len(&self) -> usize {
-        self.hours.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.hours.is_empty()
-    }
-
     /// The kept processes in rank order, each with its input index.
     pub fn rank_order(&self) -> RankOrder<'_> {
         let chunk = (MERGE_BUFFERS / self.runs.len().max(1)).clamp(4 << 10, 1 << 20);
