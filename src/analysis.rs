@@ -417,6 +417,14 @@ impl<'a> Ranked<'a> {
     }
 }
 
+/// Reads the texts of `processes` in one tight loop, whose loads the processor overlaps. They
+/// come in rank order from all over the heap: without this, the keyword search would wait a
+/// full memory latency for each process's texts, one after the other.
+fn warm(processes: &[Process]) {
+    let folded = processes.iter().fold(0, |x, p| x ^ p.texts.touch());
+    std::hint::black_box(folded);
+}
+
 /// The next processes of a merge of spilled processes, checked to be those of `ranks` (input
 /// indices in rank order).
 fn read_back(merged: &mut crate::inventory::RankOrder, ranks: &[usize]) -> Result<Vec<Process>> {
@@ -460,6 +468,7 @@ impl Decider<'_> {
             projects: Vec::new(),
             tally: Tally::default(),
         };
+        warm(&chunk);
         for (k, p) in (first..).zip(chunk) {
             let mut o = self.first.outcome(k, p);
             match self.projects.bundle_of(k) {

@@ -10,17 +10,17 @@ use crate::error::{Error, Result};
 use crate::model::{Process, WorkClass};
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::sync::Arc;
+use std::sync::Mutex;
 
 /// The built-in rule table, as shipped in `defaults/rules.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../defaults/rules.toml");
 
-/// Which text of a process a keyword was found in.
+/// Which text of a process a keyword was found in, in the order they are searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
-    Process,
-    Task,
-    Affair,
+    Process = 0,
+    Task = 1,
+    Affair = 2,
 }
 
 impl TextField {
@@ -45,13 +45,47 @@ pub struct Rule {
 /// Rules in the order they are tried; the first match wins.
 #[derive(Debug, Clone)]
 pub struct RuleTable {
-    /// Per keyword, in table order: its rule's name and class, and the keyword.
-    patterns: Vec<(Arc<str>, WorkClass, Arc<str>)>,
+    /// Per keyword, in table order: its class, and what a match in each [`TextField`] is
+    /// credited to.
+    patterns: Vec<(WorkClass, [&'static Hit; 3])>,
     matcher: AhoCorasick,
     /// Where the rules came from: a path, or "built-in".
     pub source: String,
     /// SHA-256 of the file the rules were read from, or of the built-in rules' text.
     pub sha256: String,
+}
+
+/// A rule's keyword found in one field of a process: what its class is credited to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub rule: Box<str>,
+    pub keyword: Box<str>,
+    pub field: TextField,
+    /// As written in the output, e.g. `data-entry: "入力" in process`.
+    description: Box<str>,
+}
+
+impl Hit {
+    /// The hit, interned: each distinct hit is made once for the life of the program, so a
+    /// table holds tens of them, and the hundreds of thousands of processes of a national
+    /// inventory refer to theirs without counting references from every thread.
+    fn interned(rule: &str, keyword: &str, field: TextField) -> &'static Hit {
+        static HITS: Mutex<Vec<&'static Hit>> = Mutex::new(Vec::new());
+        let description = format!("{rule}: \"{keyword}\" in {}", field.key());
+        let hit = Hit {
+            rule: rule.into(),
+            keyword: keyword.into(),
+            field,
+            description: description.into(),
+        };
+        let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = hits.iter().find(|&&h| *h == hit) {
+            return known;
+        }
+        let hit: &'static Hit = Box::leak(Box::new(hit));
+        hits.push(hit);
+        hit
+    }
 }
 
 #[derive(Deserialize)]
@@ -61,39 +95,36 @@ struct RuleFile {
 }
 
 /// How a process got its class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Basis {
     /// The inventory's class column.
     Inventory,
     /// A rule matched a keyword in a field.
-    Rule {
-        rule: Arc<str>,
-        keyword: Arc<str>,
-        field: TextField,
-    },
+    Rule(&'static Hit),
     /// No rule matched: class `other`.
     NoMatch,
 }
 
-/// Written as [`Basis::describe`] says, straight into the output.
+/// Written as [`Basis::text`] says, straight into the output.
 impl std::fmt::Display for Basis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Basis::Inventory => f.write_str("inventory class column"),
-            Basis::Rule {
-                rule,
-                keyword,
-                field,
-            } => write!(f, "{rule}: \"{keyword}\" in {}", field.key()),
-            Basis::NoMatch => f.write_str("no rule matched"),
-        }
+        f.write_str(self.text())
     }
 }
 
 impl Basis {
     /// A short description for output, e.g. `data-entry: "入力" in process`.
+    pub fn text(&self) -> &'static str {
+        match self {
+            Basis::Inventory => "inventory class column",
+            Basis::Rule(hit) => &hit.description,
+            Basis::NoMatch => "no rule matched",
+        }
+    }
+
+    /// [`Basis::text`], owned.
     pub fn describe(&self) -> String {
-        self.to_string()
+        self.text().to_string()
     }
 }
 
@@ -129,16 +160,20 @@ impl RuleTable {
                 )));
             }
         }
-        let mut patterns: Vec<(Arc<str>, WorkClass, Arc<str>)> = Vec::new();
+        let mut keywords = Vec::new();
+        let mut patterns = Vec::new();
         for rule in &file.rules {
-            let name: Arc<str> = rule.name.as_str().into();
             for keyword in &rule.keywords {
-                patterns.push((name.clone(), rule.class, Arc::from(keyword.to_lowercase())));
+                let keyword = keyword.to_lowercase();
+                let hit = |field| Hit::interned(&rule.name, &keyword, field);
+                let fields = [TextField::Process, TextField::Task, TextField::Affair];
+                patterns.push((rule.class, fields.map(hit)));
+                keywords.push(keyword);
             }
         }
         let matcher = AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(patterns.iter().map(|(_, _, k)| k.as_bytes()))
+            .build(&keywords)
             .map_err(|e| error(format!("the keywords cannot be searched: {e}")))?;
         let sha256 = crate::provenance::sha256_hex(text.as_bytes());
         Ok(RuleTable {
@@ -165,13 +200,8 @@ impl RuleTable {
                 .find_overlapping_iter(text)
                 .map(|m| m.pattern().as_usize())
                 .min();
-            if let Some((rule, class, keyword)) = first.and_then(|id| self.patterns.get(id)) {
-                let basis = Basis::Rule {
-                    rule: rule.clone(),
-                    keyword: keyword.clone(),
-                    field,
-                };
-                return (*class, basis);
+            if let Some((class, hits)) = first.and_then(|id| self.patterns.get(id)) {
+                return (*class, Basis::Rule(hits[field as usize]));
             }
         }
         (WorkClass::Other, Basis::NoMatch)

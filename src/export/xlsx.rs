@@ -227,9 +227,7 @@ fn processes(ws: &mut Worksheet, a: &Analysis, f: &Formats) -> Result<(), XlsxEr
             Cell::Share(o.cumulative_share),
             Cell::Text(if o.selected { "true" } else { "false" }),
             Cell::Text(o.class.map_or("", WorkClass::key)),
-            o.class_rule
-                .as_ref()
-                .map_or(Cell::Empty, |b| Cell::Owned(b.to_string())),
+            o.class_rule.map_or(Cell::Empty, |b| Cell::Text(b.text())),
             o.reduction_hours.map_or(Cell::Empty, Cell::Number),
             Cell::Text(o.project.as_deref().unwrap_or("")),
             Cell::Text(o.priority.key()),
