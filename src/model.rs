@@ -279,27 +279,6 @@ impl Texts {
         }
     }
 
-    /// The texts from UTF-8 bytes in the order of [`Text`], validated once as a whole (an
-    /// invalid sequence, which a validated input cannot hold, is replaced).
-    pub fn from_bytes(parts: [&[u8]; 9]) -> Texts {
-        let mut joined = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let mut ends = [0u32; 9];
-        for (end, part) in ends.iter_mut().zip(parts) {
-            joined.extend_from_slice(part);
-            *end = u32::try_from(joined.len()).unwrap_or(u32::MAX);
-        }
-        match String::from_utf8(joined) {
-            Ok(text) => Texts {
-                joined: text.into_boxed_str(),
-                ends,
-            },
-            Err(_) => {
-                let parts = parts.map(|p| String::from_utf8_lossy(p).into_owned());
-                Texts::new(parts.each_ref().map(String::as_str))
-            }
-        }
-    }
-
     /// The same texts with another id.
     pub fn with_id(&self, id: &str) -> Texts {
         let mut parts = self.all();
@@ -322,6 +301,14 @@ impl Texts {
 
     pub fn is_empty(&self) -> bool {
         self.joined.is_empty()
+    }
+
+    /// One byte of every cache line the texts lie on, folded together: reading them brings
+    /// the texts into the cache (see `analysis::warm`).
+    pub fn touch(&self) -> u8 {
+        let bytes = self.joined.as_bytes();
+        let last = bytes.last().copied().unwrap_or(0);
+        bytes.iter().step_by(64).fold(last, |x, &b| x ^ b)
     }
 
     /// Every text, in the order of [`Text`].

@@ -240,6 +240,34 @@ fn lines_are_counted_as_an_editor_shows_them_with_crlf_and_blank_lines() {
 }
 
 #[test]
+fn a_quoted_cell_closing_a_record_after_blank_lines_is_unescaped() {
+    // The fast parser's position stands before the blank lines it skips; the record's quotes
+    // must still be found where the record really is.
+    for blank in ["\r\n", "\n\n", "\r\n\r\n\r\n"] {
+        let eol = if blank.starts_with('\r') {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let text = [
+            "id,department,task,annual_hours,process",
+            "1,d,t,1500,p",
+            "",
+        ]
+        .join(eol)
+            + blank
+            + &["2,d,t,1200,\"\"", "3,d,t,1100,p3", ""].join(eol);
+        let (code, stderr) = fails_with(text.as_bytes());
+        let line = 3 + blank.matches('\n').count();
+        assert_eq!(code, 1, "{blank:?}");
+        assert!(
+            stderr.contains(&format!("bad.csv:{line}:5: column process: is empty")),
+            "{blank:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_bad_hours_cell_gives_one_problem_not_two() {
     let (code, stderr) = fails_with(row("2,課,業務,処理,abc,,,,,10\n").as_bytes());
     assert_eq!(code, 1);

@@ -53,6 +53,11 @@ const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 pub trait Fields {
     fn len(&self) -> usize;
     fn get(&self, index: usize) -> Option<&[u8]>;
+    /// Where `cell`, a slice of one of the fields, lies in the block the record was read from,
+    /// when the record's fields are the block's bytes as they stand.
+    fn in_block(&self, _cell: &[u8]) -> Option<usize> {
+        None
+    }
 }
 
 impl Fields for csv::ByteRecord {
@@ -73,15 +78,24 @@ impl Fields for simd_csv::ByteRecord {
     }
 }
 
-/// A zero-copy record with no quote character in it, whose raw fields are therefore its values.
-pub struct Unquoted<'r, 'a>(pub &'r simd_csv::ZeroCopyByteRecord<'a>);
+/// A zero-copy record with no quote character in it, whose raw fields are therefore its values,
+/// and where it starts in the block it was read from.
+pub struct Unquoted<'r, 'a> {
+    pub record: &'r simd_csv::ZeroCopyByteRecord<'a>,
+    pub start: usize,
+}
 
 impl Fields for Unquoted<'_, '_> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.record.len()
     }
     fn get(&self, index: usize) -> Option<&[u8]> {
-        self.0.get(index)
+        self.record.get(index)
+    }
+    fn in_block(&self, cell: &[u8]) -> Option<usize> {
+        let record = self.record.as_slice().as_ptr() as usize;
+        let within = (cell.as_ptr() as usize).checked_sub(record)?;
+        Some(self.start + within)
     }
 }
 
@@ -94,6 +108,8 @@ pub fn is_blank(rec: &impl Fields) -> bool {
 /// The cells of one record, with what is needed to report a problem in any of them.
 struct Cells<'a, 'p, F: Fields> {
     rec: &'a F,
+    /// The block the record was read from, validated as UTF-8.
+    block: &'a str,
     line: u64,
     columns: &'p ColumnMap,
     problems: &'p mut Problems,
@@ -115,7 +131,15 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
     /// The trimmed text of a field. Blocks are validated as UTF-8 before they are parsed and
     /// fields end on ASCII bytes, so a field is always valid UTF-8 (an invalid one reads empty).
     fn text(&self, field: Field) -> &'a str {
-        std::str::from_utf8(self.bytes(field)).unwrap_or_default()
+        self.text_of(self.bytes(field))
+    }
+
+    /// The text of a cell: a slice of the block, which needs no second validation, or (for a
+    /// cell unescaped into a record of its own) the cell validated by itself.
+    fn text_of(&self, cell: &'a [u8]) -> &'a str {
+        let in_block = (self.rec.in_block(cell))
+            .and_then(|at| self.block.get(at..at.checked_add(cell.len())?));
+        in_block.unwrap_or_else(|| std::str::from_utf8(cell).unwrap_or_default())
     }
 
     /// A problem or note at this record's cell of `field`.
@@ -191,6 +215,7 @@ pub struct Row<'r> {
 /// left empty for the caller to fill with the row number.
 pub fn parse<'r, F: Fields>(
     rec: &'r F,
+    block: &'r str,
     line: u64,
     columns: &ColumnMap,
     keep: &dyn Fn(f64, &[u8]) -> bool,
@@ -199,6 +224,7 @@ pub fn parse<'r, F: Fields>(
 ) -> Option<Row<'r>> {
     let mut cells = Cells {
         rec,
+        block,
         line,
         columns,
         problems,
@@ -226,16 +252,16 @@ pub fn parse<'r, F: Fields>(
         return None;
     }
     let process = keep(annual_hours, id).then(|| Process {
-        texts: Texts::from_bytes([
-            id,
-            cells.bytes(Field::Bureau),
-            cells.bytes(Field::Division),
-            department,
-            cells.bytes(Field::Section),
-            cells.bytes(Field::Affair),
-            task,
-            cells.bytes(Field::Process),
-            cells.bytes(Field::Description),
+        texts: Texts::new([
+            cells.text_of(id),
+            cells.text(Field::Bureau),
+            cells.text(Field::Division),
+            cells.text_of(department),
+            cells.text(Field::Section),
+            cells.text(Field::Affair),
+            cells.text_of(task),
+            cells.text(Field::Process),
+            cells.text(Field::Description),
         ]),
         line,
         row: 0,

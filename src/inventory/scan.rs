@@ -194,7 +194,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
         return out;
     }
-    if simdutf8::basic::from_utf8(bytes).is_err() {
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         let at = std::str::from_utf8(bytes)
             .err()
             .map_or(0, |e| e.valid_up_to());
@@ -205,9 +205,9 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         out.problems.push(Problem::at_line(at as u64, message));
         lines_from_offsets(&mut out, bytes);
         return out;
-    }
-    if !(block.regular && parse_regular(bytes, plan, &mut out)) {
-        parse_any(bytes, plan, &mut out);
+    };
+    if !(block.regular && parse_regular(text, plan, &mut out)) {
+        parse_any(text, plan, &mut out);
     }
     lines_from_offsets(&mut out, bytes);
     if let Some(spill) = plan.spill {
@@ -219,28 +219,39 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 
 /// Parses a regular block with simd-csv's zero-copy reader; false (and `out` untouched) if the
 /// reader reports an error, for the csv crate to read the block instead.
-fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
+fn parse_regular(text: &str, plan: &Plan, out: &mut BlockResult) -> bool {
+    let bytes = text.as_bytes();
     let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
         .has_headers(false)
         .flexible(true)
         .delimiter(plan.delimiter)
         .from_reader(bytes);
-    let mut records = Records::new(plan, out, bytes);
+    let mut records = Records::new(plan, out, text);
     // Where the block's quotes are, found once: a record with none is read in place.
     let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
     let mut next_quote = 0;
     loop {
-        let offset = reader.position();
+        let after_last = reader.position() as usize;
         match reader.read_byte_record() {
             Ok(Some(rec)) => {
-                let (start, end) = (offset as usize, offset as usize + rec.as_slice().len());
+                let start = record_start(bytes, after_last);
+                let end = start + rec.as_slice().len();
                 while quotes.get(next_quote).is_some_and(|&q| q < start) {
                     next_quote += 1;
                 }
+                let (offset, len) = (start as u64, end - start);
                 if quotes.get(next_quote).is_some_and(|&q| q < end) {
-                    records.add(&rec.to_byte_record(), offset, end - start);
+                    records.add(&rec.to_byte_record(), offset, len);
                 } else {
-                    records.add(&Unquoted(&rec), offset, end - start);
+                    debug_assert_eq!(bytes.get(start..end), Some(rec.as_slice()));
+                    records.add(
+                        &Unquoted {
+                            record: &rec,
+                            start,
+                        },
+                        offset,
+                        len,
+                    );
                 }
             }
             Ok(None) => break,
@@ -254,15 +265,28 @@ fn parse_regular(bytes: &[u8], plan: &Plan, out: &mut BlockResult) -> bool {
     true
 }
 
+/// Where the record read after offset `after_last` starts: the zero-copy reader's position
+/// can stand before the line ending of the record before, and it skips empty lines, while no
+/// record of a regular block starts with a line ending (a field holding one is quoted).
+fn record_start(bytes: &[u8], after_last: usize) -> usize {
+    let skipped = bytes.get(after_last..).unwrap_or_default();
+    after_last
+        + skipped
+            .iter()
+            .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+            .count()
+}
+
 /// Parses any block with the csv crate, the reference for what a record is.
-fn parse_any(bytes: &[u8], plan: &Plan, out: &mut BlockResult) {
+fn parse_any(text: &str, plan: &Plan, out: &mut BlockResult) {
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let mut records = Records::new(plan, out, bytes);
+    let mut records = Records::new(plan, out, text);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
         let start = rec.position().map_or(0, |p| p.byte());
         let len = reader.position().byte() - start;
@@ -278,16 +302,20 @@ fn parse_any(bytes: &[u8], plan: &Plan, out: &mut BlockResult) {
 struct Records<'p, 'o> {
     plan: &'p Plan<'p>,
     out: &'o mut BlockResult,
+    /// The block, validated as UTF-8: the texts of the records in it are slices of it.
+    text: &'p str,
     names: super::distinct::NameBatch<'p>,
     /// The block has a NUL byte somewhere: look for it in each record.
     nul: bool,
 }
 
 impl<'p, 'o> Records<'p, 'o> {
-    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, bytes: &[u8]) -> Self {
+    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, text: &'p str) -> Self {
+        let bytes = text.as_bytes();
         Records {
             plan,
             out,
+            text,
             names: plan.distinct.batch(),
             nul: memchr::memchr(0, bytes).is_some(),
         }
@@ -329,6 +357,7 @@ impl<'p, 'o> Records<'p, 'o> {
             process,
         }) = record::parse(
             rec,
+            self.text,
             offset,
             plan.columns,
             &keep,

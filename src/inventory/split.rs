@@ -1,45 +1,51 @@
 //! Where a block of CSV bytes can be cut so that each piece holds whole records.
 //!
 //! The file is read in blocks by one thread and parsed by several. A cut must fall on a record
-//! boundary: a `\n` outside any quoted field. The reader scans each block once, jumping from
-//! quote to newline with `memchr2`, and tracks the quoting exactly as the csv crate reads it:
+//! boundary: a `\n` outside any quoted field. The reader visits each block's quotes once, with
+//! `memchr`, and tracks the quoting exactly as the csv crate reads it:
 //! a `"` opens a quoted field only at the start of a field, `""` inside one is an escaped quote,
 //! and a `"` in the middle of an unquoted field is an ordinary character. Because every block
 //! starts at a record boundary the reader found itself, no cut ever lands inside a quoted
 //! field, and no speculative split has to be checked and undone.
 
-use memchr::{memchr_iter, memchr2_iter};
+use memchr::{memchr_iter, memrchr};
 
 /// The offset just past the last record boundary in `block`, which starts at a record
 /// boundary; `None` when the block holds no complete record (a record longer than the block).
+///
+/// Only the quotes are visited: between a closing quote and the next opening one the text is
+/// outside any field's quotes, so the last newline of such a stretch, found backwards, is a
+/// boundary, and the last stretch's is the last one.
 pub fn last_record_end(block: &[u8], delimiter: u8) -> Option<usize> {
+    let newline_in =
+        |from: usize, to: usize| memrchr(b'\n', &block[from..to]).map(|at| from + at + 1);
     let mut in_quotes = false;
     let mut skip_next_quote = false;
+    let mut outside_from = 0;
     let mut last = None;
-    for at in memchr2_iter(b'"', b'\n', block) {
-        if block[at] == b'\n' {
-            if !in_quotes {
-                last = Some(at + 1);
-            }
-            continue;
-        }
+    for at in memchr_iter(b'"', block) {
         if skip_next_quote {
             skip_next_quote = false;
-            continue;
-        }
-        if in_quotes {
+        } else if in_quotes {
             match block.get(at + 1) {
                 Some(b'"') => skip_next_quote = true,
-                Some(_) => in_quotes = false,
+                Some(_) => {
+                    in_quotes = false;
+                    outside_from = at + 1;
+                }
                 // A quote at the very end: whether it closes the field or starts an escape is
                 // decided by the next block; no boundary after it is needed in this one.
                 None => break,
             }
         } else if at == 0 || matches!(block[at - 1], b'\n' | b'\r') || block[at - 1] == delimiter {
+            last = newline_in(outside_from, at).or(last);
             in_quotes = true;
         }
     }
-    last
+    match in_quotes {
+        true => last,
+        false => newline_in(outside_from, block.len()).or(last),
+    }
 }
 
 /// True when `block` (whole records) is regular CSV: every quote opens a field, closes one
