@@ -158,8 +158,10 @@ pub fn parse_plain(bytes: &[u8]) -> Option<f64> {
     if digits == 0 {
         return None;
     }
-    let decimals = point.map_or(0, |p| bytes.len() - p - 1);
-    Some(mantissa as f64 / POW10[decimals])
+    match point.map_or(0, |p| bytes.len() - p - 1) {
+        0 => Some(mantissa as f64), // no division for a whole number: counts, most hours
+        decimals => Some(mantissa as f64 / POW10[decimals]),
+    }
 }
 
 /// Maps full-width digits, signs, separators and spaces to ASCII and trims.

@@ -25,8 +25,6 @@ use std::sync::mpsc::{channel, sync_channel};
 struct Block {
     seq: usize,
     bytes: Vec<u8>,
-    /// Regular CSV (see [`is_regular`]): safe for the zero-copy parser.
-    regular: bool,
     /// The first [`MAX_RECORD_BYTES`] and more of one record that is longer than that; the
     /// reader stops after it.
     overlong: bool,
@@ -142,11 +140,9 @@ fn read_blocks(
                 // fill memory with the rest of the file.
                 let bytes = std::mem::take(&mut carry);
                 let overlong = true;
-                let regular = false;
                 send(Block {
                     seq,
                     bytes,
-                    regular,
                     overlong,
                 });
                 return Ok(());
@@ -160,11 +156,9 @@ fn read_blocks(
         carry.truncate(cut);
         let bytes = std::mem::replace(&mut carry, rest);
         want = size;
-        let regular = is_regular(&bytes, plan.delimiter);
         if !send(Block {
             seq,
             bytes,
-            regular,
             overlong: false,
         }) {
             break;
@@ -206,7 +200,11 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
         return out;
     };
-    if !(block.regular && parse_regular(text, plan, &mut out)) {
+    // Where the block's quotes are, found once: they say whether the block is regular CSV (see
+    // [`is_regular`]), safe for the zero-copy parser, and which of its records hold none.
+    let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
+    let regular = is_regular(bytes, &quotes, plan.delimiter);
+    if !(regular && parse_regular(text, &quotes, plan, &mut out)) {
         parse_any(text, plan, &mut out);
     }
     lines_from_offsets(&mut out, bytes);
@@ -219,7 +217,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 
 /// Parses a regular block with simd-csv's zero-copy reader; false (and `out` untouched) if the
 /// reader reports an error, for the csv crate to read the block instead.
-fn parse_regular(text: &str, plan: &Plan, out: &mut BlockResult) -> bool {
+fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResult) -> bool {
     let bytes = text.as_bytes();
     let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
         .has_headers(false)
@@ -227,8 +225,6 @@ fn parse_regular(text: &str, plan: &Plan, out: &mut BlockResult) -> bool {
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut records = Records::new(plan, out, text);
-    // Where the block's quotes are, found once: a record with none is read in place.
-    let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
     let mut next_quote = 0;
     loop {
         let after_last = reader.position() as usize;

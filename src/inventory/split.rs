@@ -52,13 +52,15 @@ pub fn last_record_end(block: &[u8], delimiter: u8) -> Option<usize> {
 /// before a delimiter or line end, or is an escaped `""` inside one; and every CR ends a line
 /// with LF. A regular block reads the same with any RFC 4180 parser, which is what allows the
 /// faster zero-copy parser for it; an irregular one is read by the csv crate alone.
-pub fn is_regular(block: &[u8], delimiter: u8) -> bool {
+///
+/// `quotes` are the offsets of the block's quotes, in order.
+pub fn is_regular(block: &[u8], quotes: &[usize], delimiter: u8) -> bool {
     if memchr_iter(b'\r', block).any(|at| block.get(at + 1) != Some(&b'\n')) {
         return false;
     }
     let mut in_quotes = false;
     let mut skip_next_quote = false;
-    for at in memchr_iter(b'"', block) {
+    for &at in quotes {
         if skip_next_quote {
             skip_next_quote = false;
         } else if in_quotes {
@@ -84,6 +86,11 @@ mod tests {
 
     fn last_record_end_comma(block: &[u8]) -> Option<usize> {
         last_record_end(block, b',')
+    }
+
+    fn is_regular(block: &[u8], delimiter: u8) -> bool {
+        let quotes: Vec<usize> = memchr_iter(b'"', block).collect();
+        super::is_regular(block, &quotes, delimiter)
     }
 
     #[test]
