@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How many distinct departments and tasks are counted exactly before the count is given up.
 pub const DISTINCT_CAP: usize = 1 << 20;
@@ -20,14 +20,25 @@ type HashSetU64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
 const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7472_6961_6765);
 
 /// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
-/// block sends its names in one batch to the sets of the thread that read it (one pair per
-/// worker, so threads never wait for each other); the counts are those of the union. A set
-/// that passes the cap is dropped and the count is unknown; as the union is at least as large
-/// as any part, that too is the same whatever thread read which block.
+/// block sends its names in one batch; the hashes are split over [`SHARDS`] sets by some of
+/// their bits, each behind its own lock, so that threads seldom wait for each other and each
+/// name is held once, whatever thread read it. The count is the sum of the sets' sizes; once
+/// it passes the cap the sets are dropped and the count is unknown, which happens exactly when
+/// the file has more names than the cap, whatever thread read which block.
 pub(crate) struct Distinct {
-    sets: Vec<Mutex<[Option<HashSetU64>; 2]>>,
+    shards: [Vec<Mutex<HashSetU64>>; 2],
+    len: [AtomicUsize; 2],
     over: [AtomicBool; 2],
     cap: usize,
+}
+
+/// Sets each kind of name is split over.
+const SHARDS: usize = 64;
+
+/// The set a hash goes to: bits 40 to 45, away from the low bits that place it in its set's
+/// table and the top seven that the table keeps as its tag.
+fn shard(hash: u64) -> usize {
+    (hash >> 40) as usize % SHARDS
 }
 
 impl Default for Distinct {
@@ -38,10 +49,10 @@ impl Default for Distinct {
 
 impl Distinct {
     pub(super) fn with_cap(cap: usize) -> Distinct {
-        // One pair per worker of the current pool, and one for any other thread.
-        let threads = rayon::current_num_threads() + 1;
+        let sets = || (0..SHARDS).map(|_| Mutex::default()).collect();
         Distinct {
-            sets: (0..threads).map(|_| Mutex::default()).collect(),
+            shards: [sets(), sets()],
+            len: Default::default(),
             over: Default::default(),
             cap,
         }
@@ -56,35 +67,52 @@ impl Distinct {
     }
 
     pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
-        let sets: Vec<_> = (self.sets.iter())
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()))
-            .collect();
         let count = |k: usize| {
-            if self.over[k].load(Ordering::Relaxed) {
-                return None;
-            }
-            let parts: Vec<&HashSetU64> = sets.iter().filter_map(|s| s[k].as_ref()).collect();
-            let largest = parts.iter().copied().max_by_key(|s| s.len());
-            let Some(largest) = largest else {
-                return Some(0);
-            };
-            let others = parts.iter().filter(|s| !std::ptr::eq(**s, largest));
-            let extra: HashSetU64 = others
-                .flat_map(|s| s.iter())
-                .filter(|h| !largest.contains(h))
-                .copied()
-                .collect();
-            Some(largest.len() + extra.len()).filter(|&n| n <= self.cap)
+            let over = self.over[k].load(Ordering::Relaxed);
+            (!over).then(|| self.len[k].load(Ordering::Relaxed))
         };
         (count(0), count(1))
     }
 
-    /// The sets of the calling thread.
-    fn own_sets(&self) -> std::sync::MutexGuard<'_, [Option<HashSetU64>; 2]> {
-        let k = rayon::current_thread_index().map_or(0, |i| i + 1);
-        let k = k.min(self.sets.len() - 1);
-        self.sets[k].lock().unwrap_or_else(|e| e.into_inner())
+    /// Adds hashes of kind `k`, ordered by [`shard`] with `starts[s]` where shard `s` begins.
+    fn add(&self, k: usize, hashes: &[u64], starts: &[usize; SHARDS + 1]) {
+        let mut added = 0;
+        for (s, set) in self.shards[k].iter().enumerate() {
+            let part = &hashes[starts[s]..starts[s + 1]];
+            if part.is_empty() {
+                continue;
+            }
+            let mut set = set.lock().unwrap_or_else(|e| e.into_inner());
+            let before = set.len();
+            set.extend(part);
+            added += set.len() - before;
+        }
+        if self.len[k].fetch_add(added, Ordering::Relaxed) + added > self.cap {
+            self.over[k].store(true, Ordering::Relaxed);
+            for set in &self.shards[k] {
+                *set.lock().unwrap_or_else(|e| e.into_inner()) = HashSetU64::default();
+            }
+        }
     }
+}
+
+/// `hashes` ordered by [`shard`] (a counting sort), and where each shard's part starts.
+fn by_shard(hashes: &[u64]) -> (Vec<u64>, [usize; SHARDS + 1]) {
+    let mut starts = [0; SHARDS + 1];
+    for &h in hashes {
+        starts[shard(h) + 1] += 1;
+    }
+    for s in 0..SHARDS {
+        starts[s + 1] += starts[s];
+    }
+    let mut next = starts;
+    let mut sorted = vec![0; hashes.len()];
+    for &h in hashes {
+        let s = shard(h);
+        sorted[next[s]] = h;
+        next[s] += 1;
+    }
+    (sorted, starts)
 }
 
 /// Hashes are already uniform; the set needs no second hash.
@@ -136,19 +164,10 @@ impl NameBatch<'_> {
     }
 
     pub(super) fn finish(self) {
-        let mut sets = self.owner.own_sets();
-        for (k, hashes) in self.hashes.into_iter().enumerate() {
-            if self.owner.over[k].load(Ordering::Relaxed) {
-                continue;
-            }
-            let set = sets[k].get_or_insert_with(HashSet::default);
-            if set.len() + hashes.len() > set.capacity() && set.capacity() >= 1 << 16 {
-                set.reserve(self.owner.cap + 1 - set.len()); // grow once to the cap, not by doubling
-            }
-            set.extend(hashes);
-            if set.len() > self.owner.cap {
-                sets[k] = None;
-                self.owner.over[k].store(true, Ordering::Relaxed);
+        for (k, hashes) in self.hashes.iter().enumerate() {
+            if !self.owner.over[k].load(Ordering::Relaxed) {
+                let (hashes, starts) = by_shard(hashes);
+                self.owner.add(k, &hashes, &starts);
             }
         }
     }
@@ -157,6 +176,27 @@ impl NameBatch<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cap_applies_to_the_union_of_the_batches() {
+        let send = |distinct: &Distinct, names: &[&str]| {
+            let mut batch = distinct.batch();
+            names.iter().for_each(|d| batch.add(d.as_bytes(), b""));
+            batch.finish();
+        };
+        for (cap, expected) in [(4, Some(4)), (3, None)] {
+            let distinct = Distinct::with_cap(cap);
+            send(&distinct, &["a", "b", "c"]);
+            send(&distinct, &["b", "c", "d", "a"]);
+            assert_eq!(distinct.counts().0, expected, "cap {cap}");
+        }
+        let (sorted, starts) = by_shard(&[u64::MAX, 0, 1 << 40, 3 << 40]);
+        assert_eq!(sorted, [0, 1 << 40, 3 << 40, u64::MAX]);
+        assert_eq!(
+            (starts[1], starts[2], starts[4], starts[SHARDS]),
+            (1, 2, 3, 4)
+        );
+    }
 
     #[test]
     fn counts_exactly_up_to_the_cap_in_any_order() {
