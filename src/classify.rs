@@ -47,7 +47,7 @@ pub struct Rule {
 pub struct RuleTable {
     /// Per keyword, in table order: its class, and what a match in each [`TextField`] is
     /// credited to.
-    patterns: Vec<(WorkClass, [&'static Hit; 3])>,
+    patterns: Vec<(WorkClass, [&'static str; 3])>,
     matcher: AhoCorasick,
     /// Where the rules came from: a path, or "built-in".
     pub source: String,
@@ -55,37 +55,20 @@ pub struct RuleTable {
     pub sha256: String,
 }
 
-/// A rule's keyword found in one field of a process: what its class is credited to.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Hit {
-    pub rule: Box<str>,
-    pub keyword: Box<str>,
-    pub field: TextField,
-    /// As written in the output, e.g. `data-entry: "入力" in process`.
-    description: Box<str>,
-}
-
-impl Hit {
-    /// The hit, interned: each distinct hit is made once for the life of the program, so a
-    /// table holds tens of them, and the hundreds of thousands of processes of a national
-    /// inventory refer to theirs without counting references from every thread.
-    fn interned(rule: &str, keyword: &str, field: TextField) -> &'static Hit {
-        static HITS: Mutex<Vec<&'static Hit>> = Mutex::new(Vec::new());
-        let description = format!("{rule}: \"{keyword}\" in {}", field.key());
-        let hit = Hit {
-            rule: rule.into(),
-            keyword: keyword.into(),
-            field,
-            description: description.into(),
-        };
-        let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&known) = hits.iter().find(|&&h| *h == hit) {
-            return known;
-        }
-        let hit: &'static Hit = Box::leak(Box::new(hit));
-        hits.push(hit);
-        hit
+/// What a match is credited to, as written in the output (`data-entry: "入力" in process`),
+/// interned: each distinct text is made once for the life of the program, so a table holds
+/// tens of them, and the hundreds of thousands of processes of a national inventory refer to
+/// theirs without counting references from every thread.
+fn credit(rule: &str, keyword: &str, field: TextField) -> &'static str {
+    static CREDITS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let text = format!("{rule}: \"{keyword}\" in {}", field.key());
+    let mut credits = CREDITS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&known) = credits.iter().find(|&&c| c == text) {
+        return known;
     }
+    let text: &'static str = text.leak();
+    credits.push(text);
+    text
 }
 
 #[derive(Deserialize)]
@@ -99,8 +82,8 @@ struct RuleFile {
 pub enum Basis {
     /// The inventory's class column.
     Inventory,
-    /// A rule matched a keyword in a field.
-    Rule(&'static Hit),
+    /// A rule matched a keyword in a field: what [`Basis::text`] writes.
+    Rule(&'static str),
     /// No rule matched: class `other`.
     NoMatch,
 }
@@ -117,7 +100,7 @@ impl Basis {
     pub fn text(&self) -> &'static str {
         match self {
             Basis::Inventory => "inventory class column",
-            Basis::Rule(hit) => &hit.description,
+            Basis::Rule(credit) => credit,
             Basis::NoMatch => "no rule matched",
         }
     }
@@ -165,9 +148,8 @@ impl RuleTable {
         for rule in &file.rules {
             for keyword in &rule.keywords {
                 let keyword = keyword.to_lowercase();
-                let hit = |field| Hit::interned(&rule.name, &keyword, field);
                 let fields = [TextField::Process, TextField::Task, TextField::Affair];
-                patterns.push((rule.class, fields.map(hit)));
+                patterns.push((rule.class, fields.map(|f| credit(&rule.name, &keyword, f))));
                 keywords.push(keyword);
             }
         }
@@ -200,8 +182,8 @@ impl RuleTable {
                 .find_overlapping_iter(text)
                 .map(|m| m.pattern().as_usize())
                 .min();
-            if let Some((class, hits)) = first.and_then(|id| self.patterns.get(id)) {
-                return (*class, Basis::Rule(hits[field as usize]));
+            if let Some((class, credits)) = first.and_then(|id| self.patterns.get(id)) {
+                return (*class, Basis::Rule(credits[field as usize]));
             }
         }
         (WorkClass::Other, Basis::NoMatch)

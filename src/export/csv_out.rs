@@ -194,10 +194,10 @@ impl Decimal {
     const WHOLE: f64 = 9_007_199_254_740_992.0;
 
     fn format(&mut self, value: f64) -> &str {
-        let short = (value * 4_194_304.0).fract() == 0.0; // at most 22 bits after the point
         if value.fract() == 0.0 && value.abs() < Self::WHOLE && value.is_sign_positive() {
             return self.whole.format(value as u64);
         }
+        let short = (value * 4_194_304.0).fract() == 0.0; // at most 22 bits after the point
         if value.is_finite() && !short {
             let text = self.fast.format_finite(value);
             if !text.contains('e') {
