@@ -13,7 +13,7 @@ use crate::inventory::{Inventory, Part, Spilled};
 use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::platforms::{ClassHours, PlatformOutcome, Share};
-use crate::priority::{self, Reason, SelectionContext};
+use crate::priority::{self, Reason, Reasons, SelectionContext};
 use crate::projects::{Member, ProjectOutcome, Projects, project_effect};
 use crate::provenance::{Fingerprint, Provenance};
 use crate::scenario::Scenario;
@@ -40,7 +40,7 @@ pub struct ProcessOutcome {
     pub reduction_hours: Option<f64>,
     pub project: Option<Arc<str>>,
     pub priority: Priority,
-    pub reasons: Arc<[Reason]>,
+    pub reasons: Reasons,
 }
 
 impl Serialize for ProcessOutcome {
@@ -192,8 +192,6 @@ struct FirstStage<'a> {
     scenario: &'a Scenario,
     rules: &'a RuleTable,
     ctx: SelectionContext,
-    /// The empty reasons of a process its project has not decided yet, shared.
-    undecided: Arc<[Reason]>,
 }
 
 /// The decided outcomes of consecutive ranks, the default projects among them (with the rank
@@ -239,7 +237,6 @@ impl<'a> Ranked<'a> {
             scenario,
             rules,
             ctx,
-            undecided: Arc::new([]),
         };
         let place = match parts.is_empty() {
             true => source.clone(),
@@ -629,10 +626,7 @@ impl<'a> FirstStage<'a> {
             } else {
                 Priority::Medium
             },
-            reasons: match exclusion {
-                Some(reason) => Arc::new([reason]),
-                None => self.undecided.clone(),
-            },
+            reasons: exclusion.map_or(Reasons::None, Reasons::One),
         }
     }
 }

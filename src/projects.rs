@@ -9,7 +9,7 @@ use crate::analysis::ProcessOutcome;
 use crate::error::{Error, Result};
 use crate::model::{Blocker, Priority, Reduction, WorkClass};
 use crate::platforms::{ClassHours, Share, Sharing};
-use crate::priority::{self, Effect, ProjectFacts, Reason};
+use crate::priority::{self, Effect, ProjectFacts, Reason, Reasons};
 use crate::projection::{self, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
 use serde::{Serialize, Serializer};
@@ -41,7 +41,7 @@ pub struct ProjectOutcome {
     /// Net present value in yen; `None` without a quantitative effect.
     pub npv: Option<i64>,
     pub priority: Priority,
-    pub reasons: Arc<[Reason]>,
+    pub reasons: Reasons,
     /// Its share of the platform serving its class, if one does.
     pub platform: Option<PlatformShare>,
     plan: Option<ProjectPlan>,
@@ -246,7 +246,7 @@ impl<'a> Projects<'a> {
 pub struct Decision {
     pub name: Arc<str>,
     pub priority: Priority,
-    pub reasons: Arc<[Reason]>,
+    pub reasons: Reasons,
 }
 
 /// `name`, or `name (2)`, `name (3)`... if a scenario project already has it.
