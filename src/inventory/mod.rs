@@ -232,7 +232,9 @@ fn read_input(
 fn holds_header(head: &[u8]) -> bool {
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let blank = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    split::last_record_end(&text[blank..], b',').is_some_and(|c| c > 0)
+    let text = &text[blank..];
+    let quotes = split::Marks::of(text).quotes;
+    split::last_record_end(text, &quotes, b',').is_some_and(|c| c > 0)
 }
 
 /// Tells a workbook by its first bytes: a ZIP archive (`.xlsx`, `.xlsm`, `.ods`) or an OLE

@@ -12,7 +12,7 @@ use super::columns::ColumnMap;
 use super::record::{self, Row};
 use super::record::{Fields, Unquoted};
 use super::spill::{OnDisk, Runs, Spill};
-use super::split::{is_regular, last_record_end};
+use super::split::{Marks, is_regular, last_record_end};
 use super::{Distinct, Keep, MAX_RECORD_BYTES};
 use crate::error::{Problem, Problems};
 use crate::model::Process;
@@ -25,6 +25,8 @@ use std::sync::mpsc::{channel, sync_channel};
 struct Block {
     seq: usize,
     bytes: Vec<u8>,
+    /// Where its quotes and stray carriage returns are, found by the reader.
+    marks: Marks,
     /// The first [`MAX_RECORD_BYTES`] and more of one record that is longer than that; the
     /// reader stops after it.
     overlong: bool,
@@ -123,16 +125,18 @@ fn read_blocks(
     let mut seq = 0;
     let mut eof = false;
     let mut want = size;
+    let mut marks = Marks::default();
     while !eof || !carry.is_empty() {
         if !eof {
             let before = carry.len();
             eof = super::read_up_to(&mut carry, input, want)?;
             (plan.progress)((carry.len() - before) as u64);
         }
+        marks.find(&carry);
         let cut = if eof {
             Some(carry.len())
         } else {
-            last_record_end(&carry, plan.delimiter).filter(|&c| c > 0)
+            last_record_end(&carry, &marks.quotes, plan.delimiter).filter(|&c| c > 0)
         };
         let Some(cut) = cut else {
             if carry.len() > MAX_RECORD_BYTES {
@@ -143,6 +147,7 @@ fn read_blocks(
                 send(Block {
                     seq,
                     bytes,
+                    marks,
                     overlong,
                 });
                 return Ok(());
@@ -156,9 +161,11 @@ fn read_blocks(
         carry.truncate(cut);
         let bytes = std::mem::replace(&mut carry, rest);
         want = size;
+        marks.truncate(cut);
         if !send(Block {
             seq,
             bytes,
+            marks: std::mem::take(&mut marks),
             overlong: false,
         }) {
             break;
@@ -200,14 +207,14 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
         return out;
     };
-    // Where the block's quotes are, found once: they say whether the block is regular CSV (see
-    // [`is_regular`]), safe for the zero-copy parser, and which of its records hold none.
-    let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
-    let regular = is_regular(bytes, &quotes, plan.delimiter);
-    if !(regular && parse_regular(text, &quotes, plan, &mut out)) {
+    // The block's quotes say whether it is regular CSV (see [`is_regular`]), safe for the
+    // zero-copy parser, and which of its records hold none.
+    let quotes = &block.marks.quotes;
+    let regular = is_regular(bytes, &block.marks, plan.delimiter);
+    if !(regular && parse_regular(text, quotes, plan, &mut out)) {
         parse_any(text, plan, &mut out);
+        lines_from_offsets(&mut out, bytes);
     }
-    lines_from_offsets(&mut out, bytes);
     if let Some(spill) = plan.spill {
         let ids = plan.columns.index(super::Field::Id).is_some();
         out.on_disk = spill.store(&mut out.kept, ids, bytes.len());
@@ -217,6 +224,10 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 
 /// Parses a regular block with simd-csv's zero-copy reader; false (and `out` untouched) if the
 /// reader reports an error, for the csv crate to read the block instead.
+///
+/// Places are counted in lines as the records come, not found from byte offsets afterwards:
+/// between two records of a regular block there are only line endings, and only a quoted
+/// record can hold a line feed.
 fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResult) -> bool {
     let bytes = text.as_bytes();
     let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
@@ -226,18 +237,27 @@ fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResul
         .from_reader(bytes);
     let mut records = Records::new(plan, out, text);
     let mut next_quote = 0;
+    // The line of the byte at `seen`, the end of the last record.
+    let (mut line, mut seen) = (1, 0);
+    #[cfg(debug_assertions)]
+    let mut check = super::LineCounter::new(bytes);
     loop {
         let after_last = reader.position() as usize;
         match reader.read_byte_record() {
             Ok(Some(rec)) => {
                 let start = record_start(bytes, after_last);
                 let end = start + rec.as_slice().len();
+                line += newlines(&bytes[seen..start]);
+                #[cfg(debug_assertions)]
+                debug_assert_eq!(line, check.line_at(start as u64));
+                seen = end;
                 while quotes.get(next_quote).is_some_and(|&q| q < start) {
                     next_quote += 1;
                 }
-                let (offset, len) = (start as u64, end - start);
+                let len = end - start;
                 if quotes.get(next_quote).is_some_and(|&q| q < end) {
-                    records.add(&rec.to_byte_record(), offset, len);
+                    records.add(&rec.to_byte_record(), line, len);
+                    line += newlines(&bytes[start..end]);
                 } else {
                     debug_assert_eq!(bytes.get(start..end), Some(rec.as_slice()));
                     records.add(
@@ -245,7 +265,7 @@ fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResul
                             record: &rec,
                             start,
                         },
-                        offset,
+                        line,
                         len,
                     );
                 }
@@ -258,7 +278,13 @@ fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResul
         }
     }
     records.finish();
+    out.newlines = line - 1 + newlines(&bytes[seen..]);
+    debug_assert_eq!(out.newlines, newlines(bytes));
     true
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Where the record read after offset `after_last` starts: the zero-copy reader's position
@@ -293,8 +319,9 @@ fn parse_any(text: &str, plan: &Plan, out: &mut BlockResult) {
 
 /// What a block's records add up to, whichever parser read them.
 ///
-/// Until the block is done, `line` fields hold the record's byte offset in the block: most
-/// records need no line number, so they are counted once, at the end, for those that do.
+/// A record's place is its block-relative line from the zero-copy parser, which counts them as
+/// it goes; from the csv crate it is the record's byte offset in the block until the block is
+/// done, when [`lines_from_offsets`] turns the offsets of the records that need one into lines.
 struct Records<'p, 'o> {
     plan: &'p Plan<'p>,
     out: &'o mut BlockResult,
@@ -317,32 +344,32 @@ impl<'p, 'o> Records<'p, 'o> {
         }
     }
 
-    /// Adds one record of `len` bytes starting at `offset`; none after an overlong record.
-    fn add(&mut self, rec: &impl Fields, offset: u64, len: usize) {
+    /// Adds one record of `len` bytes at `place`; none after an overlong record.
+    fn add(&mut self, rec: &impl Fields, place: u64, len: usize) {
         let (plan, out) = (self.plan, &mut *self.out);
         if out.stopped {
             return;
         }
         if len > MAX_RECORD_BYTES {
             out.problems
-                .push(Problem::at_line(offset, overlong_message()));
+                .push(Problem::at_line(place, overlong_message()));
             out.stopped = true;
             return;
         }
         if self.nul && (0..rec.len()).any(|i| rec.get(i).is_some_and(|f| f.contains(&0))) {
             out.rows += 1;
             out.problems
-                .push(Problem::at_line(offset, super::binary_message()));
+                .push(Problem::at_line(place, super::binary_message()));
             return;
         }
         if record::is_blank(rec) {
-            out.empty_lines.push(offset);
+            out.empty_lines.push(place);
             return;
         }
         out.rows += 1;
         if rec.len() != plan.columns.headers.len() {
             let message = super::ragged_message(rec, plan.columns.headers.len());
-            out.problems.push(Problem::at_line(offset, message));
+            out.problems.push(Problem::at_line(place, message));
             return;
         }
         let keep = |hours: f64, id: &[u8]| plan.keep.keeps(hours, id);
@@ -354,7 +381,7 @@ impl<'p, 'o> Records<'p, 'o> {
         }) = record::parse(
             rec,
             self.text,
-            offset,
+            place,
             plan.columns,
             &keep,
             &mut out.problems,

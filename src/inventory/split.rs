@@ -1,29 +1,72 @@
 //! Where a block of CSV bytes can be cut so that each piece holds whole records.
 //!
 //! The file is read in blocks by one thread and parsed by several. A cut must fall on a record
-//! boundary: a `\n` outside any quoted field. The reader visits each block's quotes once, with
-//! `memchr`, and tracks the quoting exactly as the csv crate reads it:
+//! boundary: a `\n` outside any quoted field. The reader finds each block's quotes and carriage
+//! returns in one pass ([`Marks`]), hands them on with the block, and tracks the quoting
+//! exactly as the csv crate reads it:
 //! a `"` opens a quoted field only at the start of a field, `""` inside one is an escaped quote,
 //! and a `"` in the middle of an unquoted field is an ordinary character. Because every block
 //! starts at a record boundary the reader found itself, no cut ever lands inside a quoted
 //! field, and no speculative split has to be checked and undone.
 
-use memchr::{memchr_iter, memrchr};
+use memchr::{memchr2_iter, memrchr};
+
+/// Where a run of bytes has its quotes, and whether it has a carriage return that does not end a
+/// line: found in one pass, by the reader, for the cut and for the worker that parses the block.
+#[derive(Debug, Default)]
+pub struct Marks {
+    /// Offsets of the quotes, in order.
+    pub quotes: Vec<usize>,
+    /// Offsets of the carriage returns not followed by a line feed (one at the very end
+    /// included): almost always none.
+    pub bare_crs: Vec<usize>,
+}
+
+impl Marks {
+    /// The marks of `bytes`, in `self` (cleared first, its buffers reused).
+    pub fn find(&mut self, bytes: &[u8]) {
+        self.quotes.clear();
+        self.bare_crs.clear();
+        for at in memchr2_iter(b'"', b'\r', bytes) {
+            if bytes[at] == b'"' {
+                self.quotes.push(at);
+            } else if bytes.get(at + 1) != Some(&b'\n') {
+                self.bare_crs.push(at);
+            }
+        }
+    }
+
+    /// The marks of `bytes` alone.
+    pub fn of(bytes: &[u8]) -> Marks {
+        let mut marks = Marks::default();
+        marks.find(bytes);
+        marks
+    }
+
+    /// Keeps the marks before offset `end` (where the block is cut).
+    pub fn truncate(&mut self, end: usize) {
+        self.quotes
+            .truncate(self.quotes.partition_point(|&q| q < end));
+        self.bare_crs
+            .truncate(self.bare_crs.partition_point(|&c| c < end));
+    }
+}
 
 /// The offset just past the last record boundary in `block`, which starts at a record
-/// boundary; `None` when the block holds no complete record (a record longer than the block).
+/// boundary and has its quotes at `quotes`; `None` when the block holds no complete record (a
+/// record longer than the block).
 ///
 /// Only the quotes are visited: between a closing quote and the next opening one the text is
 /// outside any field's quotes, so the last newline of such a stretch, found backwards, is a
 /// boundary, and the last stretch's is the last one.
-pub fn last_record_end(block: &[u8], delimiter: u8) -> Option<usize> {
+pub fn last_record_end(block: &[u8], quotes: &[usize], delimiter: u8) -> Option<usize> {
     let newline_in =
         |from: usize, to: usize| memrchr(b'\n', &block[from..to]).map(|at| from + at + 1);
     let mut in_quotes = false;
     let mut skip_next_quote = false;
     let mut outside_from = 0;
     let mut last = None;
-    for at in memchr_iter(b'"', block) {
+    for &at in quotes {
         if skip_next_quote {
             skip_next_quote = false;
         } else if in_quotes {
@@ -53,14 +96,14 @@ pub fn last_record_end(block: &[u8], delimiter: u8) -> Option<usize> {
 /// with LF. A regular block reads the same with any RFC 4180 parser, which is what allows the
 /// faster zero-copy parser for it; an irregular one is read by the csv crate alone.
 ///
-/// `quotes` are the offsets of the block's quotes, in order.
-pub fn is_regular(block: &[u8], quotes: &[usize], delimiter: u8) -> bool {
-    if memchr_iter(b'\r', block).any(|at| block.get(at + 1) != Some(&b'\n')) {
+/// `marks` are the block's own.
+pub fn is_regular(block: &[u8], marks: &Marks, delimiter: u8) -> bool {
+    if !marks.bare_crs.is_empty() {
         return false;
     }
     let mut in_quotes = false;
     let mut skip_next_quote = false;
-    for &at in quotes {
+    for &at in &marks.quotes {
         if skip_next_quote {
             skip_next_quote = false;
         } else if in_quotes {
@@ -85,12 +128,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn last_record_end_comma(block: &[u8]) -> Option<usize> {
-        last_record_end(block, b',')
+        last_record_end(block, &Marks::of(block).quotes, b',')
     }
 
     fn is_regular(block: &[u8], delimiter: u8) -> bool {
-        let quotes: Vec<usize> = memchr_iter(b'"', block).collect();
-        super::is_regular(block, &quotes, delimiter)
+        super::is_regular(block, &Marks::of(block), delimiter)
     }
 
     #[test]
@@ -223,7 +265,7 @@ mod tests {
                     if end == bytes.len() {
                         break;
                     }
-                    match last_record_end(&bytes[start..end], b',') {
+                    match last_record_end_comma(&bytes[start..end]) {
                         Some(cut) if cut > 0 => { end = start + cut; break; }
                         _ => end = (end + block).min(bytes.len()),
                     }
