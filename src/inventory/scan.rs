@@ -209,10 +209,9 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
     };
     // The block's quotes say whether it is regular CSV (see [`is_regular`]), safe for the
     // zero-copy parser, and which of its records hold none.
-    let quotes = &block.marks.quotes;
-    let regular = is_regular(bytes, &block.marks, plan.delimiter);
-    if !(regular && parse_regular(text, quotes, plan, &mut out)) {
-        parse_any(text, plan, &mut out);
+    let marks = &block.marks;
+    if !(is_regular(bytes, marks, plan.delimiter) && parse_regular(text, marks, plan, &mut out)) {
+        parse_any(text, marks.first_nul.is_some(), plan, &mut out);
         lines_from_offsets(&mut out, bytes);
     }
     if let Some(spill) = plan.spill {
@@ -228,14 +227,14 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 /// Places are counted in lines as the records come, not found from byte offsets afterwards:
 /// between two records of a regular block there are only line endings, and only a quoted
 /// record can hold a line feed.
-fn parse_regular(text: &str, quotes: &[usize], plan: &Plan, out: &mut BlockResult) -> bool {
-    let bytes = text.as_bytes();
+fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) -> bool {
+    let (bytes, quotes, nul) = (text.as_bytes(), &marks.quotes, marks.first_nul.is_some());
     let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
         .has_headers(false)
         .flexible(true)
         .delimiter(plan.delimiter)
         .from_reader(bytes);
-    let mut records = Records::new(plan, out, text);
+    let mut records = Records::new(plan, out, text, nul);
     let mut next_quote = 0;
     // The line of the byte at `seen`, the end of the last record.
     let (mut line, mut seen) = (1, 0);
@@ -300,7 +299,7 @@ fn record_start(bytes: &[u8], after_last: usize) -> usize {
 }
 
 /// Parses any block with the csv crate, the reference for what a record is.
-fn parse_any(text: &str, plan: &Plan, out: &mut BlockResult) {
+fn parse_any(text: &str, nul: bool, plan: &Plan, out: &mut BlockResult) {
     let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -308,7 +307,7 @@ fn parse_any(text: &str, plan: &Plan, out: &mut BlockResult) {
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let mut records = Records::new(plan, out, text);
+    let mut records = Records::new(plan, out, text, nul);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
         let start = rec.position().map_or(0, |p| p.byte());
         let len = reader.position().byte() - start;
@@ -333,14 +332,14 @@ struct Records<'p, 'o> {
 }
 
 impl<'p, 'o> Records<'p, 'o> {
-    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, text: &'p str) -> Self {
-        let bytes = text.as_bytes();
+    /// `nul`: the block has a NUL byte.
+    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, text: &'p str, nul: bool) -> Self {
         Records {
             plan,
             out,
             text,
             names: plan.distinct.batch(),
-            nul: memchr::memchr(0, bytes).is_some(),
+            nul,
         }
     }
 

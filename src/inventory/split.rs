@@ -9,10 +9,11 @@
 //! starts at a record boundary the reader found itself, no cut ever lands inside a quoted
 //! field, and no speculative split has to be checked and undone.
 
-use memchr::{memchr2_iter, memrchr};
+use memchr::{memchr3_iter, memrchr};
 
 /// Where a run of bytes has its quotes, and whether it has a carriage return that does not end a
-/// line: found in one pass, by the reader, for the cut and for the worker that parses the block.
+/// line or a NUL byte: found in one pass, by the reader, for the cut and for the worker that
+/// parses the block.
 #[derive(Debug, Default)]
 pub struct Marks {
     /// Offsets of the quotes, in order.
@@ -20,6 +21,8 @@ pub struct Marks {
     /// Offsets of the carriage returns not followed by a line feed (one at the very end
     /// included): almost always none.
     pub bare_crs: Vec<usize>,
+    /// Offset of the first NUL byte, which no text has.
+    pub first_nul: Option<usize>,
 }
 
 impl Marks {
@@ -27,11 +30,13 @@ impl Marks {
     pub fn find(&mut self, bytes: &[u8]) {
         self.quotes.clear();
         self.bare_crs.clear();
-        for at in memchr2_iter(b'"', b'\r', bytes) {
-            if bytes[at] == b'"' {
-                self.quotes.push(at);
-            } else if bytes.get(at + 1) != Some(&b'\n') {
-                self.bare_crs.push(at);
+        self.first_nul = None;
+        for at in memchr3_iter(b'"', b'\r', 0, bytes) {
+            match bytes[at] {
+                b'"' => self.quotes.push(at),
+                b'\r' if bytes.get(at + 1) == Some(&b'\n') => {}
+                b'\r' => self.bare_crs.push(at),
+                _ => self.first_nul = self.first_nul.or(Some(at)),
             }
         }
     }
@@ -49,6 +54,7 @@ impl Marks {
             .truncate(self.quotes.partition_point(|&q| q < end));
         self.bare_crs
             .truncate(self.bare_crs.partition_point(|&c| c < end));
+        self.first_nul = self.first_nul.filter(|&at| at < end);
     }
 }
 
