@@ -16,22 +16,26 @@ pub const MAX_HOURS: f64 = 1e9;
 /// A cell without the whitespace around it: ASCII, the full-width and no-break spaces that
 /// Japanese sheets carry, and the invisible U+FEFF (a byte order mark left inside a file by
 /// joining two exports, which the CSV parsers drop only at the start of their input).
+#[inline]
 pub fn trim_cell(bytes: &[u8]) -> &[u8] {
+    // Most cells have nothing to trim: neither end is ASCII space nor can start or end a wide
+    // space (U+3000 is E3 80 80, U+00A0 is C2 A0, U+FEFF is EF BB BF).
+    let clean_start = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0xE3 | 0xC2 | 0xEF);
+    let clean_end = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0x80 | 0xA0 | 0xBF);
+    match (bytes.first(), bytes.last()) {
+        (Some(&first), Some(&last)) if clean_start(first) && clean_end(last) => bytes,
+        _ => trim_spaces(bytes),
+    }
+}
+
+/// [`trim_cell`] for a cell that may start or end with a space.
+#[cold]
+fn trim_spaces(bytes: &[u8]) -> &[u8] {
     const WIDE: [&[u8]; 3] = [
         "\u{3000}".as_bytes(),
         "\u{a0}".as_bytes(),
         "\u{feff}".as_bytes(),
     ];
-    // Most cells have nothing to trim: neither end is ASCII space nor can start or end a wide
-    // space (U+3000 is E3 80 80, U+00A0 is C2 A0, U+FEFF is EF BB BF).
-    let clean_start = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0xE3 | 0xC2 | 0xEF);
-    let clean_end = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0x80 | 0xA0 | 0xBF);
-    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
-        && clean_start(first)
-        && clean_end(last)
-    {
-        return bytes;
-    }
     let mut b = bytes.trim_ascii();
     loop {
         let before = b.len();
@@ -137,6 +141,9 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
     /// The text of a cell: a slice of the block, which needs no second validation, or (for a
     /// cell unescaped into a record of its own) the cell validated by itself.
     fn text_of(&self, cell: &'a [u8]) -> &'a str {
+        if cell.is_empty() {
+            return ""; // also a column the file does not have
+        }
         let in_block = (self.rec.in_block(cell))
             .and_then(|at| self.block.get(at..at.checked_add(cell.len())?));
         in_block.unwrap_or_else(|| std::str::from_utf8(cell).unwrap_or_default())
@@ -165,21 +172,28 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
     }
 
     /// A required text cell, as bytes: most rows are only checked and counted, not kept.
+    #[inline]
     fn required(&mut self, field: Field) -> &'a [u8] {
         let bytes = self.bytes(field);
         if bytes.is_empty() {
-            let message = match field {
-                // Survey sheets merge the cells of a department or task over its processes;
-                // exported, only the first row keeps the name.
-                Field::Department | Field::Task => {
-                    "is empty; every process needs one (merged cells in the sheet? \
-                     unmerge them and fill the name into every row)"
-                }
-                _ => "is empty; every process needs one",
-            };
-            self.fail(field, message.into());
+            self.missing(field);
         }
         bytes
+    }
+
+    /// A required cell is empty.
+    #[cold]
+    fn missing(&mut self, field: Field) {
+        let message = match field {
+            // Survey sheets merge the cells of a department or task over its processes;
+            // exported, only the first row keeps the name.
+            Field::Department | Field::Task => {
+                "is empty; every process needs one (merged cells in the sheet? \
+                 unmerge them and fill the name into every row)"
+            }
+            _ => "is empty; every process needs one",
+        };
+        self.fail(field, message.into());
     }
 
     /// An optional closed-vocabulary cell parsed by `parse`.
