@@ -41,14 +41,7 @@ impl Ranking {
         rule: &ParetoRule,
         total_hours: f64,
     ) -> Ranking {
-        let mut sum = Sum::default();
-        let cumulative_hours: Vec<f64> = order
-            .iter()
-            .map(|&i| {
-                sum.add(hours[i]);
-                sum.value()
-            })
-            .collect();
+        let cumulative_hours = cumulative(&order, hours);
         let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
         Ranking {
             order,
@@ -125,8 +118,45 @@ impl Sum {
     }
 
     pub fn value(&self) -> f64 {
-        self.micro_hours as f64 / 1e6
+        // The same nearest double either way; from an `i64` in one instruction.
+        match i64::try_from(self.micro_hours) {
+            Ok(micro_hours) => micro_hours as f64 / 1e6,
+            Err(_) => self.micro_hours as f64 / 1e6,
+        }
     }
+}
+
+/// The exact running sums of `hours` taken in `order`, each rounded once (see [`Sum`]).
+///
+/// Computed in parallel: each stretch of ranks is summed, the sums before each stretch are
+/// added up, and each stretch then runs on from its own start. The sums are exact, so the
+/// values are those of one pass from the first rank, whatever the stretches.
+fn cumulative(order: &[usize], hours: &[f64]) -> Vec<f64> {
+    use rayon::prelude::*;
+    const STRETCH: usize = 1 << 15;
+    let sum_of = |ranks: &[usize]| {
+        let mut sum = Sum::default();
+        ranks.iter().for_each(|&i| sum.add(hours[i]));
+        sum
+    };
+    let sums: Vec<Sum> = order.par_chunks(STRETCH).map(sum_of).collect();
+    let starts = sums.iter().scan(Sum::default(), |before, sum| {
+        let start = *before;
+        before.merge(sum);
+        Some(start)
+    });
+    let starts: Vec<Sum> = starts.collect();
+    let mut cumulative = vec![0.0; order.len()];
+    (cumulative.par_chunks_mut(STRETCH))
+        .zip(order.par_chunks(STRETCH))
+        .zip(starts)
+        .for_each(|((out, ranks), mut sum)| {
+            for (c, &i) in out.iter_mut().zip(ranks) {
+                sum.add(hours[i]);
+                *c = sum.value();
+            }
+        });
+    cumulative
 }
 
 /// Input indices sorted by hours descending, ties in input order.
@@ -194,6 +224,30 @@ fn by_share(cumulative: &[f64], total: f64, rule: &ParetoRule) -> usize {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn running_sums_in_stretches_are_those_of_one_pass() {
+        let n = 100_003; // several stretches, the last one short
+        let hours: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 10_007) as f64 / 10.0)
+            .collect();
+        let order: Vec<usize> = (0..n).map(|k| (k * 65_537) % n).collect();
+        let mut sum = Sum::default();
+        let one_pass: Vec<f64> = (order.iter())
+            .map(|&i| {
+                sum.add(hours[i]);
+                sum.micro_hours as f64 / 1e6
+            })
+            .collect();
+        assert_eq!(cumulative(&order, &hours), one_pass);
+        assert_eq!(
+            Sum {
+                micro_hours: i128::MAX / 3
+            }
+            .value(),
+            (i128::MAX / 3) as f64 / 1e6
+        );
+    }
 
     proptest! {
         #[test]
