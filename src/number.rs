@@ -143,19 +143,20 @@ pub fn parse_plain(bytes: &[u8]) -> Option<f64> {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
     let mut mantissa: u64 = 0;
-    let mut digits = 0;
     let mut point = None;
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'0'..=b'9' if digits < 15 => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-            }
-            b'.' if point.is_none() => point = Some(i),
-            _ => return None,
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            // Wraps only past 19 digits, which are refused below.
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
         }
     }
-    if digits == 0 {
+    let digits = bytes.len() - usize::from(point.is_some());
+    if digits == 0 || digits > 15 {
         return None;
     }
     match point.map_or(0, |p| bytes.len() - p - 1) {

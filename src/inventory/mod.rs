@@ -91,6 +91,7 @@ pub enum Keep {
 }
 
 impl Keep {
+    #[inline]
     fn keeps(&self, hours: f64, id: &[u8]) -> bool {
         match self {
             Keep::All => true,
@@ -212,7 +213,8 @@ fn read_input(
         let encoding = TextEncoding::Utf8Bom;
         return read_text_stream(source, head, input, size, encoding, options);
     }
-    let utf8 = match std::str::from_utf8(&head) {
+    // The head is a whole block, read before any worker starts: checked at SIMD speed.
+    let utf8 = match simdutf8::compat::from_utf8(&head) {
         Ok(_) => true,
         Err(e) => !eof && e.error_len().is_none(), // only a character cut by the block end
     };
