@@ -182,9 +182,11 @@ fn read_input(
         path: source.to_string(),
         message,
     };
-    let mut head = Vec::new();
-    let mut eof = false;
     let mut want = options.block_size.max(1);
+    // Room for the first block and the start of the next: it becomes the reader's first
+    // buffer, read without growing.
+    let mut head = Vec::with_capacity(want.saturating_add(want / 8));
+    let mut eof = false;
     while !eof && !holds_header(&head) {
         if head.len() > MAX_RECORD_BYTES {
             let mut problems = Problems::new(source);
@@ -318,8 +320,8 @@ fn read_text_stream(
         block_size: options.block_size.max(1),
         progress: options.progress,
     };
-    let data = head[header_end..].to_vec();
-    drop(head);
+    let mut data = head;
+    data.drain(..header_end);
     let scanned = scan::scan(data, input, &plan, &mut problems).map_err(|e| Error::Open {
         path: source.to_string(),
         source: e,
