@@ -626,7 +626,7 @@ impl<'a> FirstStage<'a> {
             } else {
                 Priority::Medium
             },
-            reasons: exclusion.map_or(Reasons::None, Reasons::One),
+            reasons: exclusion.map_or(Reasons::Undecided, Reasons::One),
         }
     }
 }

@@ -143,11 +143,10 @@ impl Serialize for Reason {
 
 /// The reasons of one decision, the deciding one first. Most decisions have one, held in
 /// place: a million processes are decided without an allocation or a shared count each.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reasons {
     /// Not decided yet: a process waiting for its project.
-    #[default]
-    None,
+    Undecided,
     One(Reason),
     Many(Arc<[Reason]>),
 }
@@ -157,7 +156,7 @@ impl std::ops::Deref for Reasons {
 
     fn deref(&self) -> &[Reason] {
         match self {
-            Reasons::None => &[],
+            Reasons::Undecided => &[],
             Reasons::One(reason) => std::slice::from_ref(reason),
             Reasons::Many(reasons) => reasons,
         }

@@ -25,7 +25,7 @@ use std::sync::mpsc::{channel, sync_channel};
 struct Block {
     seq: usize,
     bytes: Vec<u8>,
-    /// Where its quotes and stray carriage returns are, found by the reader.
+    /// Where its quotes, stray carriage returns and NUL bytes are, found by the reader.
     marks: Marks,
     /// The first [`MAX_RECORD_BYTES`] and more of one record that is longer than that; the
     /// reader stops after it.
