@@ -294,6 +294,11 @@ impl Texts {
             .unwrap_or_default()
     }
 
+    /// Every text, one after the other.
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
     /// Bytes of text in all.
     pub fn len(&self) -> usize {
         self.joined.len()

@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::model::WorkClass;
 use crate::summary::Summary;
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -57,11 +56,11 @@ pub fn write(a: &Analysis, out: &mut dyn Write, dialect: Dialect) -> io::Result<
     let mut out = dialect.writer(out)?;
     write_header(&mut out, layout)?;
     for window in a.processes.chunks(WINDOW) {
-        let parts: Vec<io::Result<Vec<u8>>> = (window.par_chunks(CHUNK))
+        let parts: Vec<Vec<u8>> = (window.par_chunks(CHUNK))
             .map(|rows| format_rows(rows, layout))
             .collect();
         for part in parts {
-            out.write_all(&part?)?;
+            out.write_all(&part)?;
         }
     }
     Ok(())
@@ -94,11 +93,10 @@ pub fn stream(
         WINDOW,
         |decided| format_rows(&decided.outcomes, layout),
         |rows| {
-            rows.and_then(|rows| out.write_all(&rows))
-                .map_err(|source| Error::Output {
-                    path: String::new(),
-                    source,
-                })
+            out.write_all(&rows).map_err(|source| Error::Output {
+                path: String::new(),
+                source,
+            })
         },
     );
     match summary {
@@ -117,24 +115,17 @@ fn write_header(out: &mut dyn Write, layout: Layout) -> io::Result<()> {
     out.write_all(&header.into_inner().map_err(|e| e.into_error())?)
 }
 
-fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
-    let dialect = layout.dialect;
-    // simd-csv's writer quotes exactly as the csv crate's does (delimiter, quote, CR, LF),
-    // and finds those bytes faster.
-    let mut w = simd_csv::WriterBuilder::with_capacity(1 << 16)
-        .from_writer(Vec::with_capacity(rows.len() * 400));
+fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
+    let mut w = RowWriter {
+        out: Vec::with_capacity(rows.len() * 400),
+        dialect: layout.dialect,
+    };
     // Reused for every row: numbers and the texts made of several parts.
     let [mut codes, mut texts] = [String::new(), String::new()];
     let (mut rank, mut line) = (itoa::Buffer::new(), itoa::Buffer::new());
     let [mut hours, mut share, mut reduction] = [(); 3].map(|_| Decimal::default());
     for o in rows {
         let p = &o.input;
-        let (codes, texts) = (&mut codes, &mut texts);
-        let rank = rank.format(o.rank);
-        let line = line.format(p.line);
-        let hours = hours.format(p.annual_hours);
-        let share = share.format(o.cumulative_share);
-        let reduction = o.reduction_hours.map_or("", |h| reduction.format(h));
         codes.clear();
         texts.clear();
         for (i, r) in o.reasons.iter().enumerate() {
@@ -144,32 +135,96 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> io::Result<Vec<u8>> {
             texts.push_str(sep[1]);
             let _ = write!(texts, "{r}");
         }
-        let inventory = layout
-            .joint
-            .then(|| dialect.cell(p.inventory.as_deref().unwrap_or("")));
-        let cells = [
-            dialect.cell(p.id()),
-            Cow::Borrowed(rank),
-            dialect.cell(p.department()),
-            dialect.cell(p.section()),
-            dialect.cell(p.task()),
-            dialect.cell(p.process()),
-            Cow::Borrowed(hours),
-            Cow::Borrowed(share),
-            Cow::Borrowed(if o.selected { "true" } else { "false" }),
-            Cow::Borrowed(o.class.map_or("", WorkClass::key)),
-            dialect.cell(o.class_rule.as_ref().map_or("", Basis::text)),
-            Cow::Borrowed(reduction),
-            dialect.cell(o.project.as_deref().unwrap_or("")),
-            Cow::Borrowed(o.priority.key()),
-            Cow::Borrowed(codes.as_str()),
-            dialect.cell(texts),
-            Cow::Borrowed(line),
-        ];
-        let all = inventory.iter().chain(&cells);
-        w.write_record(all.map(|cell| cell.as_bytes()))?;
+        if layout.joint {
+            w.text(p.inventory.as_deref().unwrap_or(""));
+        }
+        // The inventory's texts almost never need quotes: one look at all of them at once.
+        let clean = !needs_quotes(p.texts.joined().as_bytes());
+        w.text_of(p.id(), clean);
+        w.plain(rank.format(o.rank));
+        for text in [p.department(), p.section(), p.task(), p.process()] {
+            w.text_of(text, clean);
+        }
+        w.plain(hours.format(p.annual_hours));
+        w.plain(share.format(o.cumulative_share));
+        w.plain(if o.selected { "true" } else { "false" });
+        w.plain(o.class.map_or("", WorkClass::key));
+        w.text(o.class_rule.as_ref().map_or("", Basis::text));
+        w.plain(o.reduction_hours.map_or("", |h| reduction.format(h)));
+        w.text(o.project.as_deref().unwrap_or(""));
+        w.plain(o.priority.key());
+        w.plain(&codes);
+        w.text(&texts);
+        w.plain(line.format(p.line));
+        w.end_row();
     }
-    w.into_inner().map_err(|e| e.into_error())
+    w.out
+}
+
+/// CSV rows written straight into a buffer, quoted as the csv crate quotes them: a cell
+/// holding a comma, a quote, a carriage return or a line feed is put in quotes, with its
+/// quotes doubled by csv-core; every other cell is written as it is. Each cell is followed by
+/// a comma, and the row's last comma becomes its line feed.
+struct RowWriter {
+    out: Vec<u8>,
+    dialect: Dialect,
+}
+
+impl RowWriter {
+    /// A text cell from the inventory or the analysis, which may need quotes, and which the
+    /// dialect may neutralise (see [`Dialect::cell`]).
+    #[inline]
+    fn text(&mut self, cell: &str) {
+        self.text_of(cell, false);
+    }
+
+    /// [`RowWriter::text`] for a cell already known to hold none of the bytes that need
+    /// quotes when `clean` (the dialect's neutralising adds none).
+    #[inline]
+    fn text_of(&mut self, cell: &str, clean: bool) {
+        let cell = self.dialect.cell(cell);
+        let bytes = cell.as_bytes();
+        if !clean && needs_quotes(bytes) {
+            self.quoted(bytes);
+        } else {
+            self.out.extend_from_slice(bytes);
+        }
+        self.out.push(b',');
+    }
+
+    /// A cell made by `triage` that holds none of the bytes that need quotes: a number, a
+    /// key, or a list of keys.
+    #[inline]
+    fn plain(&mut self, cell: &str) {
+        debug_assert!(!needs_quotes(cell.as_bytes()), "{cell}");
+        self.out.extend_from_slice(cell.as_bytes());
+        self.out.push(b',');
+    }
+
+    fn quoted(&mut self, cell: &[u8]) {
+        let out = &mut self.out;
+        out.push(b'"');
+        // Doubling every quote at most doubles the cell, and csv-core writes it all at once
+        // into that much room.
+        let start = out.len();
+        out.resize(start + 2 * cell.len(), 0);
+        let (_, read, written) = csv_core::quote(cell, &mut out[start..], b'"', b'\\', true);
+        debug_assert_eq!(read, cell.len());
+        out.truncate(start + written);
+        out.push(b'"');
+    }
+
+    fn end_row(&mut self) {
+        if let Some(last) = self.out.last_mut() {
+            *last = b'\n';
+        }
+    }
+}
+
+/// A cell with a comma, a quote, a carriage return or a line feed must be quoted.
+#[inline]
+fn needs_quotes(cell: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some()
 }
 
 /// Writes an `f64` as `{}` does: the shortest digits that read back to the same value, never
@@ -212,8 +267,28 @@ impl Decimal {
 
 #[cfg(test)]
 mod tests {
-    use super::Decimal;
+    use super::{Decimal, Dialect, RowWriter};
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn rows_are_quoted_as_the_csv_crate_quotes_them(
+            rows in prop::collection::vec(
+                prop::collection::vec("[a,\"\r\n 課'=-]{0,6}", 2..5), 1..4),
+        ) {
+            let mut w = RowWriter { out: Vec::new(), dialect: Dialect::Plain };
+            let mut reference = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+            for row in &rows {
+                // As for a process's texts: one look at the row's cells together.
+                let clean = !super::needs_quotes(row.concat().as_bytes());
+                row.iter().for_each(|cell| w.text_of(cell, clean));
+                w.end_row();
+                reference.write_record(row).unwrap();
+            }
+            let reference = reference.into_inner().unwrap();
+            prop_assert_eq!(String::from_utf8(w.out).unwrap(), String::from_utf8(reference).unwrap());
+        }
+    }
 
     #[test]
     fn decimals_are_written_as_the_standard_formatter_writes_them() {
