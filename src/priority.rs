@@ -114,21 +114,38 @@ impl fmt::Display for Reason {
                 "No estimate of hours saved and no reduction rate for its class: classify it or give an estimate.",
             ),
             Reason::Blocker(b) => write!(f, "{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
-            Reason::PaybackWithin { year, within, horizon, npv } => {
-                write!(f, "Pays back in year {year}, within {within} years; NPV {} over {horizon} years.", Yen(npv))
-            }
-            Reason::LatePayback { year, within, npv } => write!(
-                f,
-                "Pays back only in year {year}, later than year {within}; NPV {}: consider bundling or joint procurement.",
-                Yen(npv)
-            ),
-            Reason::NoPayback { horizon, npv } => write!(
-                f,
-                "Does not pay back within {horizon} years; NPV {}: consider bundling with other processes or joint procurement.",
-                Yen(npv)
-            ),
+            Reason::PaybackWithin { year, within, horizon, npv } => sentence(f, &[
+                Text("Pays back in year "), Count(year), Text(", within "), Count(within),
+                Text(" years; NPV "), Money(npv), Text(" over "), Count(horizon), Text(" years."),
+            ]),
+            Reason::LatePayback { year, within, npv } => sentence(f, &[
+                Text("Pays back only in year "), Count(year), Text(", later than year "), Count(within),
+                Text("; NPV "), Money(npv), Text(": consider bundling or joint procurement."),
+            ]),
+            Reason::NoPayback { horizon, npv } => sentence(f, &[
+                Text("Does not pay back within "), Count(horizon), Text(" years; NPV "), Money(npv),
+                Text(": consider bundling with other processes or joint procurement."),
+            ]),
         }
     }
+}
+
+/// A part of a sentence: see [`sentence`].
+enum Part<'a> {
+    Text(&'a str),
+    Count(u32),
+    Money(i64),
+}
+use Part::{Count, Money, Text};
+
+/// Writes a sentence part by part. The payback sentences are written for nearly every process
+/// of a listing, and `write!` costs several times as much for each number in them.
+fn sentence(f: &mut fmt::Formatter<'_>, parts: &[Part]) -> fmt::Result {
+    parts.iter().try_for_each(|part| match *part {
+        Text(text) => f.write_str(text),
+        Count(n) => f.write_str(itoa::Buffer::new().format(n)),
+        Money(yen) => fmt::Display::fmt(&Yen(yen), f),
+    })
 }
 
 /// Written as `{"code": ..., "message": ...}`.

@@ -247,15 +247,22 @@ struct Decimal {
 impl Decimal {
     /// 2^53: below it every whole number is a double, written in full.
     const WHOLE: f64 = 9_007_199_254_740_992.0;
+    /// 2^63: below it (in magnitude) a double converts to an `i64` exactly when it is whole.
+    const I64: f64 = 9_223_372_036_854_775_808.0;
 
     fn format(&mut self, value: f64) -> &str {
-        if value.fract() == 0.0 && value.abs() < Self::WHOLE && value.is_sign_positive() {
+        // Whole numbers are found by a round trip through an integer, which is one instruction
+        // where `fract` is a call.
+        let whole = |v: f64| v == (v as i64) as f64;
+        if value.is_sign_positive() && value < Self::WHOLE && whole(value) {
             return self.whole.format(value as u64);
         }
-        let short = (value * 4_194_304.0).fract() == 0.0; // at most 22 bits after the point
+        // At most 22 bits after the point; beyond 2^63 every double is whole.
+        let scaled = value * 4_194_304.0;
+        let short = scaled.abs() >= Self::I64 || whole(scaled);
         if value.is_finite() && !short {
             let text = self.fast.format_finite(value);
-            if !text.contains('e') {
+            if !text.as_bytes().contains(&b'e') {
                 return text;
             }
         }

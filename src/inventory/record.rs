@@ -123,7 +123,6 @@ struct Cells<'a, 'p, F: Fields> {
 }
 
 impl<'a, F: Fields> Cells<'a, '_, F> {
-    /// The trimmed text of a field, or "" when the file has no such column.
     /// The trimmed bytes of a field, or empty when the file has no such column.
     fn bytes(&self, field: Field) -> &'a [u8] {
         self.columns
@@ -388,7 +387,7 @@ fn reduction<F: Fields>(cells: &mut Cells<'_, '_, F>, annual_hours: Option<f64>)
 
 #[cfg(test)]
 mod tests {
-    use super::trim_cell;
+    use super::{trim_cell, trim_spaces};
 
     #[test]
     fn trims_ascii_and_wide_spaces() {
@@ -404,6 +403,13 @@ mod tests {
             ("\u{feff}", ""),
         ] {
             assert_eq!(trim_cell(cell.as_bytes()), trimmed.as_bytes(), "{cell:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cells_are_trimmed_as_the_full_trim_trims_them(cell in "[ \t\u{3000}\u{a0}\u{feff}a〇市\u{80}]{0,6}") {
+            proptest::prop_assert_eq!(trim_cell(cell.as_bytes()), trim_spaces(cell.as_bytes()));
         }
     }
 }
