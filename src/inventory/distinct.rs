@@ -62,7 +62,9 @@ impl Distinct {
         NameBatch {
             owner: self,
             hashes: [Vec::new(), Vec::new()],
-            last: [None, None],
+            department: Vec::new(),
+            department_hash: None,
+            task_hash: None,
         }
     }
 
@@ -133,32 +135,48 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-/// One block's names: hashed as they come (a run of equal names hashes once), merged at the end.
+/// One block's names: hashed as they come, merged at the end. Rows of one department come
+/// together in a survey, so a department is hashed once per run of rows, and a task is hashed
+/// with its department's hash rather than its name.
 pub(crate) struct NameBatch<'a> {
     owner: &'a Distinct,
     hashes: [Vec<u64>; 2],
-    last: [Option<u64>; 2],
+    /// The last department and its hash.
+    department: Vec<u8>,
+    department_hash: Option<u64>,
+    /// The hash of the last department and task.
+    task_hash: Option<u64>,
 }
 
 impl NameBatch<'_> {
     pub(super) fn add(&mut self, department: &[u8], task: &[u8]) {
-        self.note(0, department, b"");
-        self.note(1, department, task);
-    }
-
-    /// Hashes the name made of `a` and `b` unless it repeats the previous one (rows of one
-    /// department come together in a survey, so most repeat).
-    fn note(&mut self, k: usize, a: &[u8], b: &[u8]) {
-        if self.owner.over[k].load(Ordering::Relaxed) {
+        let department_hash = match self.department_hash {
+            Some(hash) if self.department == department => hash,
+            _ => {
+                let hash = HASH.hash_one(department);
+                self.department.clear();
+                self.department.extend_from_slice(department);
+                self.department_hash = Some(hash);
+                self.note(0, hash);
+                hash
+            }
+        };
+        if self.owner.over[1].load(Ordering::Relaxed) {
             return;
         }
         let mut hasher = HASH.build_hasher();
-        hasher.write(a);
-        hasher.write_u8(0x1f);
-        hasher.write(b);
+        hasher.write_u64(department_hash);
+        hasher.write(task);
         let hash = hasher.finish();
-        if self.last[k] != Some(hash) {
-            self.last[k] = Some(hash);
+        if self.task_hash != Some(hash) {
+            self.task_hash = Some(hash);
+            self.note(1, hash);
+        }
+    }
+
+    /// Keeps a name's hash of kind `k` unless that count has been given up.
+    fn note(&mut self, k: usize, hash: u64) {
+        if !self.owner.over[k].load(Ordering::Relaxed) {
             self.hashes[k].push(hash);
         }
     }

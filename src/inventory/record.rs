@@ -124,6 +124,7 @@ struct Cells<'a, 'p, F: Fields> {
 
 impl<'a, F: Fields> Cells<'a, '_, F> {
     /// The trimmed bytes of a field, or empty when the file has no such column.
+    #[inline(always)]
     fn bytes(&self, field: Field) -> &'a [u8] {
         self.columns
             .index(field)
