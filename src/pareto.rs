@@ -121,9 +121,17 @@ impl Sum {
         // The same nearest double either way; from an `i64` in one instruction.
         match i64::try_from(self.micro_hours) {
             Ok(micro_hours) => micro_hours as f64 / 1e6,
-            Err(_) => self.micro_hours as f64 / 1e6,
+            Err(_) => wide_value(self.micro_hours),
         }
     }
+}
+
+/// [`Sum::value`] beyond `i64`: a library call, kept out of line, or the compiler, seeing that
+/// both conversions give the same double, makes every value take the call.
+#[cold]
+#[inline(never)]
+fn wide_value(micro_hours: i128) -> f64 {
+    micro_hours as f64 / 1e6
 }
 
 /// The exact running sums of `hours` taken in `order`, each rounded once (see [`Sum`]).
