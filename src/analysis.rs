@@ -27,7 +27,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessOutcome {
     /// The inventory row.
-    pub input: Process,
+    pub input: Box<Process>,
     /// Position of the row among the rows the reader kept (input order).
     pub input_index: usize,
     pub rank: usize,
@@ -172,7 +172,7 @@ pub struct Ranked<'a> {
     pub warnings: Vec<String>,
     /// The kept processes, in input order; taken out in rank order as they are decided, so a
     /// national inventory's are not first moved into rank order on one thread.
-    processes: Vec<Option<Process>>,
+    processes: Vec<Option<Box<Process>>>,
     /// The kept processes, when the reader spilled them to disk (`processes` is then empty);
     /// they are read back in rank order.
     spilled: Option<Arc<Spilled>>,
@@ -226,7 +226,7 @@ impl<'a> Ranked<'a> {
                 Ranking::with_total(&hours, &scenario.pareto, total_hours)
             }
         };
-        let processes: Vec<Option<Process>> = processes.into_iter().map(Some).collect();
+        let processes: Vec<Option<Box<Process>>> = processes.into_iter().map(Some).collect();
         let ctx = SelectionContext {
             min_hours: scenario.pareto.min_hours,
             cover: scenario.pareto.cover,
@@ -296,10 +296,10 @@ impl<'a> Ranked<'a> {
             spilled,
             decider,
         } = self;
-        let processes: Vec<Process> = match spilled {
+        let processes: Vec<Box<Process>> = match spilled {
             Some(kept) => read_back(&mut kept.rank_order(), &decider.first.ranking.order[..n])?,
             None => {
-                let processes: Vec<Process> = processes.into_iter().flatten().collect();
+                let processes: Vec<Box<Process>> = processes.into_iter().flatten().collect();
                 let mut processes = in_rank_order(processes, &decider.first.ranking.order);
                 processes.truncate(n);
                 processes
@@ -371,7 +371,7 @@ impl<'a> Ranked<'a> {
         let window = window.max(CHUNK) / CHUNK * CHUNK;
         let decider = &self.decider;
         let each = &each;
-        let decide = |first: usize, processes: Vec<Process>| -> Vec<Result<(Tally, T)>> {
+        let decide = |first: usize, processes: Vec<Box<Process>>| -> Vec<Result<(Tally, T)>> {
             (processes.into_par_iter().chunks(STREAM_CHUNK).enumerate())
                 .map(|(c, chunk)| {
                     let decided = decider.decide(first + c * STREAM_CHUNK, chunk, false)?;
@@ -387,7 +387,7 @@ impl<'a> Ranked<'a> {
         let mut pending: Option<Vec<Result<(Tally, T)>>> = None;
         loop {
             let ranks = &order[first.min(n)..(first + window).min(n)];
-            let processes: Vec<Process> = match &mut merged {
+            let processes: Vec<Box<Process>> = match &mut merged {
                 Some(merged) => read_back(merged, ranks)?,
                 None => ranks.iter().filter_map(|&i| processes[i].take()).collect(),
             };
@@ -417,21 +417,24 @@ impl<'a> Ranked<'a> {
 /// Reads the texts of `processes` in one tight loop, whose loads the processor overlaps. They
 /// come in rank order from all over the heap: without this, the keyword search would wait a
 /// full memory latency for each process's texts, one after the other.
-fn warm(processes: &[Process]) {
+fn warm(processes: &[Box<Process>]) {
     let folded = processes.iter().fold(0, |x, p| x ^ p.texts.touch());
     std::hint::black_box(folded);
 }
 
 /// The next processes of a merge of spilled processes, checked to be those of `ranks` (input
 /// indices in rank order).
-fn read_back(merged: &mut crate::inventory::RankOrder, ranks: &[usize]) -> Result<Vec<Process>> {
+fn read_back(
+    merged: &mut crate::inventory::RankOrder,
+    ranks: &[usize],
+) -> Result<Vec<Box<Process>>> {
     let spill_error = |message: &str| Error::Spill {
         source: std::io::Error::other(message.to_string()),
     };
     let mut processes = Vec::with_capacity(ranks.len());
     for &index in ranks {
         match merged.next() {
-            Some(Ok((at, p))) if at == index => processes.push(p),
+            Some(Ok((at, p))) if at == index => processes.push(Box::new(p)),
             Some(Ok(_)) => return Err(spill_error("the kept processes came back out of order")),
             Some(Err(source)) => return Err(Error::Spill { source }),
             None => return Err(spill_error("kept processes are missing from the file")),
@@ -441,7 +444,7 @@ fn read_back(merged: &mut crate::inventory::RankOrder, ranks: &[usize]) -> Resul
 }
 
 /// The processes put into rank order in place: each swap moves one to its final position.
-pub(crate) fn in_rank_order(mut processes: Vec<Process>, order: &[usize]) -> Vec<Process> {
+pub(crate) fn in_rank_order<T>(mut processes: Vec<T>, order: &[usize]) -> Vec<T> {
     let mut place = vec![0; order.len()];
     for (k, &i) in order.iter().enumerate() {
         place[i] = k;
@@ -459,7 +462,7 @@ pub(crate) fn in_rank_order(mut processes: Vec<Process>, order: &[usize]) -> Vec
 impl Decider<'_> {
     /// Decides the processes of ranks `first..first + chunk.len()`; with `projects`, also
     /// returns their default projects' records.
-    fn decide(&self, first: usize, chunk: Vec<Process>, projects: bool) -> Result<Decided> {
+    fn decide(&self, first: usize, chunk: Vec<Box<Process>>, projects: bool) -> Result<Decided> {
         let mut decided = Decided {
             outcomes: Vec::with_capacity(chunk.len()),
             projects: Vec::new(),
@@ -497,7 +500,7 @@ impl<'a> FirstStage<'a> {
     /// Decides the scenario's bundles over processes held in memory (input order).
     fn projects_in_memory(
         &self,
-        processes: &[Option<Process>],
+        processes: &[Option<Box<Process>>],
         place: &str,
         warnings: &mut Vec<String>,
     ) -> Result<Projects<'a>> {
@@ -548,7 +551,7 @@ impl<'a> FirstStage<'a> {
         }
         let find = |id: &str| {
             let (k, p) = found.get(id)?;
-            Some((*k, self.outcome(*k, p.clone())))
+            Some((*k, self.outcome(*k, Box::new(p.clone()))))
         };
         let mut failed = None;
         let others = |bundled: &(dyn Fn(usize) -> bool + Sync)| {
@@ -604,7 +607,7 @@ impl<'a> FirstStage<'a> {
     /// The outcome at rank position `k` with rank, share, class and the process-level
     /// exclusions (rules 1-3); processes not excluded are left `Priority::Medium` with no
     /// reasons until their project decides.
-    fn outcome(&self, k: usize, p: Process) -> ProcessOutcome {
+    fn outcome(&self, k: usize, p: Box<Process>) -> ProcessOutcome {
         let selected = k < self.ranking.selected;
         let classified = selected.then(|| self.rules.classify(&p));
         let exclusion = priority::process_exclusion(&p, selected, k + 1, &self.ctx);

@@ -32,7 +32,7 @@ pub struct Portfolio {
     /// Rows of the inventory (every one is kept).
     pub rows: usize,
     /// The processes in rank order (hours descending, ties in input order).
-    processes: Vec<Process>,
+    processes: Vec<Box<Process>>,
     /// The ranking; its `selected` is not used (each scenario cuts its own).
     ranking: Ranking,
     /// Hours of each rank, for cutting.

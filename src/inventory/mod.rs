@@ -56,8 +56,9 @@ pub struct Inventory {
     pub source: String,
     pub encoding: TextEncoding,
     /// The processes kept (all of them unless told otherwise), in input order; empty when
-    /// they were spilled.
-    pub processes: Vec<Process>,
+    /// they were spilled. Boxed: they are gathered from every block and taken out in rank
+    /// order, and a pointer moves where a record would be copied.
+    pub processes: Vec<Box<Process>>,
     /// The processes kept, when there were more than [`ReadOptions::spill_after`] allows in
     /// memory; only a reading that asks for it spills.
     pub spilled: Option<Arc<Spilled>>,
@@ -505,7 +506,7 @@ pub(crate) fn id_hash(id: &str) -> u64 {
 /// only processes with those are looked at again. A national inventory keeps millions of
 /// processes, and this takes 8 bytes each, once.
 fn check_unique_ids(
-    processes: &[Process],
+    processes: &[Box<Process>],
     mut spilled: Option<&mut Spilled>,
     columns: &ColumnMap,
     problems: &mut Problems,

@@ -221,7 +221,7 @@ pub struct Row<'r> {
     pub hours: f64,
     pub department: &'r [u8],
     pub task: &'r [u8],
-    pub process: Option<Process>,
+    pub process: Option<Box<Process>>,
 }
 
 /// Parses one non-empty record with the right number of fields; `None` if any cell is bad.
@@ -265,28 +265,30 @@ pub fn parse<'r, F: Fields>(
     if !cells.ok {
         return None;
     }
-    let process = keep(annual_hours, id).then(|| Process {
-        texts: Texts::new([
-            cells.text_of(id),
-            cells.text(Field::Bureau),
-            cells.text(Field::Division),
-            cells.text_of(department),
-            cells.text(Field::Section),
-            cells.text(Field::Affair),
-            cells.text_of(task),
-            cells.text(Field::Process),
-            cells.text(Field::Description),
-        ]),
-        line,
-        row: 0,
-        annual_hours,
-        annual_count,
-        class,
-        reduction,
-        status,
-        feasible,
-        blocker,
-        inventory: None,
+    let process = keep(annual_hours, id).then(|| {
+        Box::new(Process {
+            texts: Texts::new([
+                cells.text_of(id),
+                cells.text(Field::Bureau),
+                cells.text(Field::Division),
+                cells.text_of(department),
+                cells.text(Field::Section),
+                cells.text(Field::Affair),
+                cells.text_of(task),
+                cells.text(Field::Process),
+                cells.text(Field::Description),
+            ]),
+            line,
+            row: 0,
+            annual_hours,
+            annual_count,
+            class,
+            reduction,
+            status,
+            feasible,
+            blocker,
+            inventory: None,
+        })
     });
     Some(Row {
         hours: annual_hours,

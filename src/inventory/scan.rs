@@ -37,7 +37,7 @@ pub(super) struct BlockResult {
     seq: usize,
     newlines: u64,
     rows: usize,
-    kept: Vec<Process>,
+    kept: Vec<Box<Process>>,
     /// The block's kept processes, when they went to disk instead of `kept`.
     on_disk: Option<OnDisk>,
     hours: Sum,
@@ -51,7 +51,7 @@ pub(super) struct BlockResult {
 
 /// Everything read from the data records of a file.
 pub(super) struct Scanned {
-    pub processes: Vec<Process>,
+    pub processes: Vec<Box<Process>>,
     /// With a spill that was used: every block's processes as a run (`processes` is empty).
     pub runs: Option<Runs>,
     pub rows: usize,

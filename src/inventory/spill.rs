@@ -79,12 +79,17 @@ impl Spill {
     ///
     /// Projecting keeps a national inventory's processes out of memory from the first block,
     /// so that the memory they would have taken is never asked of the allocator.
-    pub(super) fn store(&self, kept: &mut Vec<Process>, ids: bool, len: usize) -> Option<OnDisk> {
+    pub(super) fn store(
+        &self,
+        kept: &mut Vec<Box<Process>>,
+        ids: bool,
+        len: usize,
+    ) -> Option<OnDisk> {
         let parsed = self.parsed.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
         if kept.is_empty() {
             return None;
         }
-        let bytes: usize = kept.iter().map(held_bytes).sum();
+        let bytes: usize = kept.iter().map(|p| held_bytes(p)).sum();
         let held = self.held.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let all = self.kept.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
         let projected = self.size.map_or(0, |size| {
@@ -101,7 +106,7 @@ impl Spill {
 
     /// Writes a block's processes to disk as one run, and returns where; `None` (and the
     /// failure kept for [`Spill::finish`]) if the file cannot be written.
-    pub(super) fn write(&self, kept: &[Process], ids: bool) -> Option<OnDisk> {
+    pub(super) fn write(&self, kept: &[Box<Process>], ids: bool) -> Option<OnDisk> {
         let written = encode_run(kept).and_then(|run| Ok((self.append(&run)?, run.len())));
         let (offset, len) = match written {
             Ok(written) => written,
@@ -150,7 +155,7 @@ fn held_bytes(p: &Process) -> usize {
 }
 
 /// The block's processes as one run: records sorted by rank key and position.
-fn encode_run(kept: &[Process]) -> io::Result<Vec<u8>> {
+fn encode_run(kept: &[Box<Process>]) -> io::Result<Vec<u8>> {
     let mut order: Vec<(u64, u32)> = (kept.iter().enumerate())
         .map(|(i, p)| (rank_key(p.annual_hours), i as u32))
         .collect();
@@ -453,11 +458,11 @@ impl Iterator for RankOrder<'_> {
 mod tests {
     use super::*;
 
-    fn process(id: &str, hours: f64, line: u64) -> Process {
+    fn process(id: &str, hours: f64, line: u64) -> Box<Process> {
         let mut p = Process::new(id, "市民課", "住民票", "入力", hours);
         p.line = line;
         p.row = line as usize - 1;
-        p
+        Box::new(p)
     }
 
     #[test]
@@ -480,7 +485,7 @@ mod tests {
         let back: Vec<_> = spilled.rank_order().map(Result::unwrap).collect();
         let mut expected = p.clone();
         (expected.line, expected.row) = (107, 1006);
-        assert_eq!(back, vec![(0, expected)]);
+        assert_eq!(back, vec![(0, *expected)]);
     }
 
     #[test]
