@@ -308,12 +308,16 @@ impl Texts {
         self.joined.is_empty()
     }
 
-    /// One byte of every cache line the texts lie on, folded together: reading them brings
-    /// the texts into the cache (see `analysis::warm`).
+    /// One byte of each cache line of the first 256 bytes of the texts, folded together:
+    /// reading them brings the texts into the cache (see `analysis::warm`). Always four reads,
+    /// so a loop over many processes runs without a mispredicted branch between their loads.
     pub fn touch(&self) -> u8 {
         let bytes = self.joined.as_bytes();
-        let last = bytes.last().copied().unwrap_or(0);
-        bytes.iter().step_by(64).fold(last, |x, &b| x ^ b)
+        let last = bytes.len().saturating_sub(1);
+        [0, 64, 128, 192]
+            .iter()
+            .map(|&at| bytes.get(at.min(last)).copied().unwrap_or(0))
+            .fold(0, |x, b| x ^ b)
     }
 
     /// Every text, in the order of [`Text`].
@@ -373,10 +377,10 @@ impl Process {
         }
     }
 
-    /// Reads every field and every cache line of the texts, for a caller that is about to
-    /// visit many processes in an order unrelated to where they lie in memory: the loads of
-    /// one tight loop over them overlap, where the visits would wait for each in turn. A
-    /// process spans three or four cache lines, and its texts two or three more.
+    /// Reads every field, for a caller that is about to visit many processes in an order
+    /// unrelated to where they lie in memory: the loads of one tight loop over them overlap,
+    /// where the visits would wait for each in turn. A process spans three or four cache
+    /// lines; its texts, two or three more, are read by [`Texts::touch`].
     pub fn touch(&self) -> u64 {
         let flags = [
             self.class.map_or(0, |c| c as u8),
@@ -388,7 +392,7 @@ impl Process {
             Reduction::Hours(h) => h.to_bits(),
             Reduction::Estimate | Reduction::QualitativeOnly => 0,
         };
-        u64::from(self.texts.touch())
+        self.texts.len() as u64
             ^ self.line
             ^ self.row as u64
             ^ self.annual_hours.to_bits()
