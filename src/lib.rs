@@ -64,12 +64,29 @@ pub struct RunConfig {
     pub spill_after: usize,
 }
 
+/// What a long run reports as it goes: the bytes of the inventory as they are read, then, for
+/// a CSV listing, the processes as they are written (a national listing takes as long to write
+/// as its inventory to read).
+pub trait Progress: Sync {
+    /// `bytes` more of the inventory have been read.
+    fn read(&self, bytes: u64);
+    /// The inventory is read and ranked; `processes` are about to be listed.
+    fn listing(&self, _processes: u64) {}
+    /// `processes` more have been written.
+    fn listed(&self, _processes: u64) {}
+}
+
+/// Nothing to report to.
+impl Progress for () {
+    fn read(&self, _bytes: u64) {}
+}
+
 /// Reads the inputs, analyses, and writes the report; returns the run's summary. Warnings go
-/// to `warn`; `progress` is told the bytes of the inventory as they are read.
+/// to `warn`; `progress` follows the reading and the writing of a CSV listing.
 pub fn run(
     config: &RunConfig,
     warn: &mut dyn FnMut(&str),
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn Progress,
 ) -> Result<summary::Summary> {
     let mut scenario = match &config.scenario {
         Some(path) => Scenario::read_path(path)?,
@@ -91,7 +108,7 @@ pub fn run(
     let options = ReadOptions {
         keep: keep(config.listing, &scenario),
         block_size: config.block_size,
-        progress,
+        progress: &|bytes| progress.read(bytes),
         // The streamed CSV listing has no place for the inventory's hash: skip the work.
         fingerprint: !streamed,
         sheet: config.sheet.clone(),
@@ -107,8 +124,10 @@ pub fn run(
     if let Format::Csv(dialect) = config.format {
         // A listing needs no process after it has been written: decide and write as it goes.
         let mut streamed = None;
+        progress.listing(ranked.listed(config.listing) as u64);
         let written = export::write_to(path, |out| {
-            let s = export::stream_csv(ranked, config.listing, out, dialect)?;
+            let listed = &mut |n| progress.listed(n);
+            let s = export::stream_csv(ranked, config.listing, out, dialect, listed)?;
             let failed = s.summary.is_err();
             streamed = Some(s);
             match failed {

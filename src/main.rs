@@ -36,8 +36,9 @@ fn main() -> ExitCode {
             let Some(pool) = pool(args.work.threads) else {
                 return ExitCode::from(2);
             };
-            let result = pool.install(|| triage::run(&config, &mut warn, &|n| bar.inc(n)));
-            bar.finish_and_clear();
+            let bar = progress::RunBar(bar);
+            let result = pool.install(|| triage::run(&config, &mut warn, &bar));
+            bar.0.finish_and_clear();
             match result {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {

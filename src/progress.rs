@@ -1,4 +1,5 @@
-//! The progress bar on standard error while a large inventory is read.
+//! The progress bar on standard error while a large inventory is read, and then while its CSV
+//! listing is written.
 //!
 //! Shown only when standard error is a terminal, `--quiet` is not given, `NO_COLOR` aside, and
 //! the file is large enough to take a noticeable time; never in pipes or CI logs.
@@ -25,4 +26,27 @@ pub fn for_inventories(paths: &[String], quiet: bool) -> ProgressBar {
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
+}
+
+/// A bar that follows a whole `triage run`: bytes read, then processes listed.
+pub struct RunBar(pub ProgressBar);
+
+impl triage::Progress for RunBar {
+    fn read(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+
+    fn listing(&self, processes: u64) {
+        let style = ProgressStyle::with_template(
+            "writing {bar:40} {human_pos}/{human_len} processes {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        self.0.set_style(style);
+        self.0.set_length(processes);
+        self.0.reset();
+    }
+
+    fn listed(&self, processes: u64) {
+        self.0.inc(processes);
+    }
 }

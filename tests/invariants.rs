@@ -121,10 +121,16 @@ fn outputs(csv: &str, threads: usize, block: usize) -> (Vec<u8>, Vec<u8>) {
         render(&analysis, Format::Json, &mut json).unwrap();
         let mut listing = Vec::new();
         let ranked = Ranked::new(read(), &scenario, &rules).unwrap();
-        stream_csv(ranked, Listing::All, &mut listing, Default::default())
-            .unwrap()
-            .summary
-            .unwrap();
+        stream_csv(
+            ranked,
+            Listing::All,
+            &mut listing,
+            Default::default(),
+            &mut |_| {},
+        )
+        .unwrap()
+        .summary
+        .unwrap();
         (json, listing)
     })
 }

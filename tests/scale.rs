@@ -169,14 +169,21 @@ fn the_streamed_listing_equals_the_in_memory_one() {
             let kept = inventory(spill_after);
             assert_eq!(kept.spilled.is_some(), spill_after.is_some());
             let ranked = Ranked::new(kept, &scenario, &rules).unwrap();
-            let mut streamed = Vec::new();
-            let summary =
-                triage::export::stream_csv(ranked, listing, &mut streamed, Default::default())
-                    .unwrap()
-                    .summary
-                    .unwrap();
+            let (mut streamed, mut written) = (Vec::new(), 0);
+            let progress = &mut |n: u64| written += n;
+            let summary = triage::export::stream_csv(
+                ranked,
+                listing,
+                &mut streamed,
+                Default::default(),
+                progress,
+            )
+            .unwrap()
+            .summary
+            .unwrap();
             assert!(in_memory.len() > 100_000, "{listing:?}");
             let listed = analysis.processes.len();
+            assert_eq!(written, listed as u64, "rows reported as written");
             assert_eq!(listed == 30_000, listing == Listing::All, "{listing:?}");
             assert!(
                 in_memory == streamed,

@@ -74,13 +74,15 @@ pub struct Streamed {
 }
 
 /// Decides and writes `listing`'s processes as they come, a window at a time, so only the
-/// inventory's kept records and one window of rows are in memory. The outer result is the
-/// output's, the inner one the analysis's; returns the summary.
+/// inventory's kept records and one window of rows are in memory; `listed` is told how many
+/// rows each write added. The outer result is the output's, the inner one the analysis's;
+/// returns the summary.
 pub fn stream(
     ranked: Ranked,
     listing: Listing,
     out: &mut dyn Write,
     dialect: Dialect,
+    listed: &mut dyn FnMut(u64),
 ) -> io::Result<Streamed> {
     let layout = Layout {
         joint: !ranked.parts.is_empty(),
@@ -91,12 +93,19 @@ pub fn stream(
     let summary = ranked.stream(
         listing,
         WINDOW,
-        |decided| format_rows(&decided.outcomes, layout),
-        |rows| {
+        |decided| {
+            (
+                decided.outcomes.len(),
+                format_rows(&decided.outcomes, layout),
+            )
+        },
+        |(n, rows)| {
             out.write_all(&rows).map_err(|source| Error::Output {
                 path: String::new(),
                 source,
-            })
+            })?;
+            listed(n as u64);
+            Ok(())
         },
     );
     match summary {
