@@ -20,12 +20,15 @@ pub fn for_inventories(paths: &[String], quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
+    bar.set_style(style(
         "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
+    ));
     bar
+}
+
+/// The bar's look for one phase of the work.
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 /// A bar that follows a whole `triage run`: bytes read, then processes listed.
@@ -37,11 +40,9 @@ impl triage::Progress for RunBar {
     }
 
     fn listing(&self, processes: u64) {
-        let style = ProgressStyle::with_template(
+        self.0.set_style(style(
             "writing {bar:40} {human_pos}/{human_len} processes {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        self.0.set_style(style);
+        ));
         self.0.set_length(processes);
         self.0.reset();
     }
