@@ -6,27 +6,27 @@
 //! and reported as unknown, so that a national inventory cannot exhaust memory for a line of
 //! the survey totals.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How many distinct departments and tasks are counted exactly before the count is given up.
 pub const DISTINCT_CAP: usize = 1 << 20;
 
-type HashSetU64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
-
 /// A fixed seed, so counts never depend on the run.
 const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7472_6961_6765);
 
 /// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
-/// block sends its names in one batch; the hashes are split over [`SHARDS`] sets by some of
-/// their bits, each behind its own lock, so that threads seldom wait for each other and each
-/// name is held once, whatever thread read it. The count is the sum of the sets' sizes; once
-/// it passes the cap the sets are dropped and the count is unknown, which happens exactly when
-/// the file has more names than the cap, whatever thread read which block.
+/// block sends its names in one batch to a pool, which is added to the sets [`POOL`] hashes
+/// at a time; the hashes are split over [`SHARDS`] sets by some of their bits, each behind
+/// its own lock, so that threads seldom wait for each other and each name is held once,
+/// whatever thread read it. The count is the sum of the sets' sizes; once it passes the cap
+/// the sets are dropped and the count is unknown, which happens exactly when the file has more
+/// names than the cap, whatever thread read which block.
 pub(crate) struct Distinct {
-    shards: [Vec<Mutex<HashSetU64>>; 2],
+    shards: [Vec<Mutex<HashSet>>; 2],
+    /// Hashes sent and not yet added, of each kind.
+    pooled: [Mutex<Vec<u64>>; 2],
     len: [AtomicUsize; 2],
     over: [AtomicBool; 2],
     cap: usize,
@@ -35,8 +35,14 @@ pub(crate) struct Distinct {
 /// Sets each kind of name is split over.
 const SHARDS: usize = 64;
 
+/// Hashes pooled before they are added: many blocks' worth, so that each set's part of them,
+/// put in the order of their places in its table (see [`by_shard`]), is dense enough to be
+/// added in one sweep over the table, where a block's part alone would touch a cache line of
+/// the table with each hash (2 MiB of each kind; the sets grow to 8 MiB each).
+const POOL: usize = 1 << 18;
+
 /// The set a hash goes to: bits 40 to 45, away from the low bits that place it in its set's
-/// table and the top seven that the table keeps as its tag.
+/// table.
 fn shard(hash: u64) -> usize {
     (hash >> 40) as usize % SHARDS
 }
@@ -52,6 +58,7 @@ impl Distinct {
         let sets = || (0..SHARDS).map(|_| Mutex::default()).collect();
         Distinct {
             shards: [sets(), sets()],
+            pooled: Default::default(),
             len: Default::default(),
             over: Default::default(),
             cap,
@@ -68,12 +75,40 @@ impl Distinct {
         }
     }
 
+    /// The counts, once every block has sent its names.
     pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
+        for (k, pooled) in self.pooled.iter().enumerate() {
+            let rest = std::mem::take(&mut *pooled.lock().unwrap_or_else(|e| e.into_inner()));
+            self.add_all(k, &rest);
+        }
         let count = |k: usize| {
             let over = self.over[k].load(Ordering::Relaxed);
             (!over).then(|| self.len[k].load(Ordering::Relaxed))
         };
         (count(0), count(1))
+    }
+
+    /// Pools a block's hashes of kind `k`, and adds the pool when it is full.
+    fn send(&self, k: usize, hashes: &[u64]) {
+        if self.over[k].load(Ordering::Relaxed) {
+            return;
+        }
+        let full = {
+            let mut pooled = self.pooled[k].lock().unwrap_or_else(|e| e.into_inner());
+            pooled.extend_from_slice(hashes);
+            (pooled.len() >= POOL).then(|| std::mem::take(&mut *pooled))
+        };
+        if let Some(full) = full {
+            self.add_all(k, &full);
+        }
+    }
+
+    /// Adds hashes of kind `k`, in any order.
+    fn add_all(&self, k: usize, hashes: &[u64]) {
+        if !hashes.is_empty() && !self.over[k].load(Ordering::Relaxed) {
+            let (hashes, starts) = by_shard(hashes);
+            self.add(k, &hashes, &starts);
+        }
     }
 
     /// Adds hashes of kind `k`, ordered by [`shard`] with `starts[s]` where shard `s` begins.
@@ -84,54 +119,119 @@ impl Distinct {
             if part.is_empty() {
                 continue;
             }
-            let mut set = set.lock().unwrap_or_else(|e| e.into_inner());
-            let before = set.len();
-            set.extend(part);
-            added += set.len() - before;
+            added += set.lock().unwrap_or_else(|e| e.into_inner()).extend(part);
         }
         if self.len[k].fetch_add(added, Ordering::Relaxed) + added > self.cap {
             self.over[k].store(true, Ordering::Relaxed);
             for set in &self.shards[k] {
-                *set.lock().unwrap_or_else(|e| e.into_inner()) = HashSetU64::default();
+                *set.lock().unwrap_or_else(|e| e.into_inner()) = HashSet::default();
             }
         }
     }
 }
 
-/// `hashes` ordered by [`shard`] (a counting sort), and where each shard's part starts.
+/// `hashes` ordered by [`shard`] and, within a shard, by bits 8 to 15, with where each
+/// shard's part starts. A set places a hash in its table by the hash's low bits, so a part in
+/// this order goes through the table from start to end, each hash within 256 slots (2 KiB,
+/// which the cache holds) of the one before; in the order of the file each would land at a
+/// random place, a cache miss each. Two counting sorts, the second keeping the first's order.
 fn by_shard(hashes: &[u64]) -> (Vec<u64>, [usize; SHARDS + 1]) {
-    let mut starts = [0; SHARDS + 1];
-    for &h in hashes {
-        starts[shard(h) + 1] += 1;
-    }
-    for s in 0..SHARDS {
-        starts[s + 1] += starts[s];
-    }
-    let mut next = starts;
-    let mut sorted = vec![0; hashes.len()];
-    for &h in hashes {
-        let s = shard(h);
-        sorted[next[s]] = h;
-        next[s] += 1;
-    }
-    (sorted, starts)
+    let (mut sorted, mut spare) = (vec![0; hashes.len()], vec![0; hashes.len()]);
+    sort_by_digit::<256>(hashes, &mut spare, |h| usize::from((h >> 8) as u8));
+    let starts = sort_by_digit::<SHARDS>(&spare, &mut sorted, shard);
+    let mut bounds = [hashes.len(); SHARDS + 1];
+    bounds[..SHARDS].copy_from_slice(&starts);
+    (sorted, bounds)
 }
 
-/// Hashes are already uniform; the set needs no second hash.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Moves `from` into `to` ordered by `digit` (below `N`), equal digits in the order they came
+/// in; returns where each digit's part starts.
+fn sort_by_digit<const N: usize>(
+    from: &[u64],
+    to: &mut [u64],
+    digit: impl Fn(u64) -> usize,
+) -> [usize; N] {
+    let mut starts = [0; N];
+    for &h in from {
+        starts[digit(h)] += 1;
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
+    let mut sum = 0;
+    for start in &mut starts {
+        (*start, sum) = (sum, sum + *start);
+    }
+    let mut next = starts;
+    for &h in from {
+        let d = digit(h);
+        to[next[d]] = h;
+        next[d] += 1;
+    }
+    starts
+}
+
+/// A set of hashes, each placed by its low bits in a table at most three quarters full, or in
+/// the next free slot when that one is taken (open addressing, linear probing). Hashes are
+/// already uniform, and a pool comes in the order of their places (see [`by_shard`]), so
+/// adding it is one sweep over the table. In a profile at 1M rows, counting names took 11 % of
+/// the CPU time with the standard library's set and each block's names added on their own,
+/// and 5 % pooled into this one.
+#[derive(Default)]
+struct HashSet {
+    /// 0 marks a free slot; the hash 0 is held by `zero`.
+    slots: Vec<u64>,
+    filled: usize,
+    zero: bool,
+}
+
+impl HashSet {
+    /// Adds `hashes`; returns how many were new.
+    fn extend(&mut self, hashes: &[u64]) -> usize {
+        let needed = (self.filled + hashes.len()) * 4;
+        if needed > self.slots.len() * 3 {
+            self.grow(needed.div_ceil(3).next_power_of_two());
+        }
+        let before = self.filled + usize::from(self.zero);
+        for &h in hashes {
+            match h {
+                0 => self.zero = true,
+                h => self.insert(h),
+            }
+        }
+        self.filled + usize::from(self.zero) - before
+    }
+
+    /// Adds a hash other than 0, with room for it.
+    fn insert(&mut self, hash: u64) {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = hash;
+                    self.filled += 1;
+                    return;
+                }
+                held if held == hash => return,
+                _ => at = (at + 1) & mask,
+            }
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+
+    /// Moves the hashes into a table of `size` slots, in the order of their old places, which
+    /// is nearly the order of their new ones. The table is cleared in one pass as it is made:
+    /// memory that is only zeroed by the system as each page is first touched costs two faults
+    /// a page, at random places in the table.
+    #[expect(
+        clippy::slow_vector_initialization,
+        reason = "vec![0; n] asks for memory the system zeroes page by page on first touch"
+    )]
+    fn grow(&mut self, size: usize) {
+        let mut slots = Vec::with_capacity(size);
+        slots.resize(size, 0);
+        let old = std::mem::replace(&mut self.slots, slots);
+        self.filled = 0;
+        old.into_iter()
+            .filter(|&h| h != 0)
+            .for_each(|h| self.insert(h));
     }
 }
 
@@ -183,10 +283,7 @@ impl NameBatch<'_> {
 
     pub(super) fn finish(self) {
         for (k, hashes) in self.hashes.iter().enumerate() {
-            if !self.owner.over[k].load(Ordering::Relaxed) {
-                let (hashes, starts) = by_shard(hashes);
-                self.owner.add(k, &hashes, &starts);
-            }
+            self.owner.send(k, hashes);
         }
     }
 }
@@ -214,6 +311,44 @@ mod tests {
             (starts[1], starts[2], starts[4], starts[SHARDS]),
             (1, 2, 3, 4)
         );
+    }
+
+    #[test]
+    fn batches_are_ordered_by_shard_then_by_place_in_the_table() {
+        let hashes: Vec<u64> = (0..5000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
+            .collect();
+        let (sorted, starts) = by_shard(&hashes);
+        let (mut expected, mut got) = (hashes.clone(), sorted.clone());
+        expected.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, expected, "the same hashes");
+        for s in 0..SHARDS {
+            let part = &sorted[starts[s]..starts[s + 1]];
+            assert!(part.iter().all(|&h| shard(h) == s), "shard {s}");
+            let place = |h: &u64| (h >> 8) as u8;
+            assert!(part.is_sorted_by_key(place), "shard {s} in table order");
+        }
+        assert_eq!(starts[SHARDS], hashes.len());
+    }
+
+    #[test]
+    fn the_set_counts_each_hash_once_through_growth_zero_included() {
+        let mut set = HashSet::default();
+        let mut reference = std::collections::HashSet::new();
+        let mut x = 1u64;
+        for round in 0..40 {
+            let batch: Vec<u64> = (0..round * 37)
+                .map(|i| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    // Repeats, near neighbours in the table, and 0.
+                    [x, x >> 50, x & !0xFFFF, 0][i % 4]
+                })
+                .collect();
+            let new = batch.iter().filter(|&&h| reference.insert(h)).count();
+            assert_eq!(set.extend(&batch), new, "round {round}");
+        }
+        assert!(set.filled * 4 <= set.slots.len() * 3);
     }
 
     #[test]
