@@ -38,7 +38,7 @@ const SHARDS: usize = 64;
 /// Hashes pooled before they are added: many blocks' worth, so that each set's part of them,
 /// put in the order of their places in its table (see [`by_shard`]), is dense enough to be
 /// added in one sweep over the table, where a block's part alone would touch a cache line of
-/// the table with each hash (2 MiB of each kind; the sets grow to 8 MiB each).
+/// the table with each hash (2 MiB of each kind; at the cap, each kind's sets hold 16 MiB).
 const POOL: usize = 1 << 18;
 
 /// The set a hash goes to: bits 40 to 45, away from the low bits that place it in its set's
