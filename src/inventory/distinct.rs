@@ -235,9 +235,9 @@ impl HashSet {
     }
 }
 
-/// One block's names: hashed as they come, merged at the end. Rows of one department come
-/// together in a survey, so a department is hashed once per run of rows, and a task is hashed
-/// with its department's hash rather than its name.
+/// One block's names: hashed as they come, sent to the pool at the end. Rows of one
+/// department come together in a survey, so a department is hashed once per run of rows, and
+/// a task is hashed with its department's hash rather than its name.
 pub(crate) struct NameBatch<'a> {
     owner: &'a Distinct,
     hashes: [Vec<u64>; 2],
