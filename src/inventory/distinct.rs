@@ -75,17 +75,18 @@ impl Distinct {
         }
     }
 
-    /// The counts, once every block has sent its names.
+    /// The counts, once every block has sent its names. The two kinds' last pools are added
+    /// side by side: at a million rows, each can hold a quarter of a million names.
     pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
-        for (k, pooled) in self.pooled.iter().enumerate() {
-            let rest = std::mem::take(&mut *pooled.lock().unwrap_or_else(|e| e.into_inner()));
-            self.add_all(k, &rest);
-        }
-        let count = |k: usize| {
-            let over = self.over[k].load(Ordering::Relaxed);
-            (!over).then(|| self.len[k].load(Ordering::Relaxed))
-        };
-        (count(0), count(1))
+        rayon::join(|| self.count(0), || self.count(1))
+    }
+
+    /// Adds what is left in the pool of kind `k`, and counts that kind.
+    fn count(&self, k: usize) -> Option<usize> {
+        let rest = std::mem::take(&mut *self.pooled[k].lock().unwrap_or_else(|e| e.into_inner()));
+        self.add_all(k, &rest);
+        let over = self.over[k].load(Ordering::Relaxed);
+        (!over).then(|| self.len[k].load(Ordering::Relaxed))
     }
 
     /// Pools a block's hashes of kind `k`, and adds the pool when it is full.

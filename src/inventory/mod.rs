@@ -334,13 +334,19 @@ fn read_text_stream(
         (Some(file), Some(runs)) => Some(runs.finish(file, no_ids)),
         _ => None,
     };
-    check_unique_ids(
-        &scanned.processes,
-        spilled.as_mut(),
-        &columns,
-        &mut problems,
-    )
-    .map_err(spill_error)?;
+    // The names' last pools are counted while the ids are checked.
+    let (checked, (departments, tasks)) = rayon::join(
+        || {
+            check_unique_ids(
+                &scanned.processes,
+                spilled.as_mut(),
+                &columns,
+                &mut problems,
+            )
+        },
+        || distinct.counts(),
+    );
+    checked.map_err(spill_error)?;
     if scanned.rows == 0 && problems.is_empty() {
         problems.push(Problem::at_line(
             header_line,
@@ -350,7 +356,6 @@ fn read_text_stream(
     if !problems.is_empty() {
         return Err(Error::Inventory(problems));
     }
-    let (departments, tasks) = distinct.counts();
     let mut inventory = Inventory {
         source: source.to_string(),
         encoding,

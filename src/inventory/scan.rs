@@ -236,6 +236,8 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
         .from_reader(bytes);
     let mut records = Records::new(plan, out, text, nul);
     let mut next_quote = 0;
+    // The fields of a record with quotes, unescaped; reused from one such record to the next.
+    let mut unescaped = simd_csv::ByteRecord::new();
     // The line of the byte at `seen`, the end of the last record.
     let (mut line, mut seen) = (1, 0);
     #[cfg(debug_assertions)]
@@ -255,7 +257,8 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
                 }
                 let len = end - start;
                 if quotes.get(next_quote).is_some_and(|&q| q < end) {
-                    records.add(&rec.to_byte_record(), line, len);
+                    unescape_into(&rec, &mut unescaped);
+                    records.add(&unescaped, line, len);
                     line += newlines(&bytes[start..end]);
                 } else {
                     debug_assert_eq!(bytes.get(start..end), Some(rec.as_slice()));
@@ -280,6 +283,14 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
     out.newlines = line - 1 + newlines(&bytes[seen..]);
     debug_assert_eq!(out.newlines, newlines(bytes));
     true
+}
+
+/// The fields of `rec` with their quotes taken off and doubled quotes undone, into `into`.
+fn unescape_into(rec: &simd_csv::ZeroCopyByteRecord, into: &mut simd_csv::ByteRecord) {
+    into.clear();
+    for i in 0..rec.len() {
+        into.push_field(&rec.unescape(i).unwrap_or_default());
+    }
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
