@@ -31,14 +31,15 @@ fn main() -> ExitCode {
                 Ok(config) => config,
                 Err(e) => return exit::<()>(Err(e)),
             };
-            let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-            let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
             let Some(pool) = pool(args.work.threads) else {
                 return ExitCode::from(2);
             };
-            let bar = progress::RunBar(bar);
+            let reading =
+                progress::Reading::new(&args.input.inventories, args.work.quiet, "ranking");
+            let bar = progress::RunBar(reading);
+            let mut warn = |w: &str| bar.0.say(&format!("triage: warning: {w}"));
             let result = pool.install(|| triage::run(&config, &mut warn, &bar));
-            bar.0.finish_and_clear();
+            bar.0.clear();
             match result {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -111,12 +112,12 @@ fn main() -> ExitCode {
             let Some(pool) = pool(args.work.threads) else {
                 return ExitCode::from(2);
             };
-            let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
+            let bar = progress::Reading::new(&args.input.inventories, args.work.quiet, "analysing");
             let result = pool.install(|| {
-                let mut warn = |w: &str| eprintln!("triage: warning: {w}");
-                triage::report(&config, &mut warn, &|n| bar.inc(n))
+                let mut warn = |w: &str| bar.say(&format!("triage: warning: {w}"));
+                triage::report(&config, &mut warn, &|n| bar.read(n))
             });
-            bar.finish_and_clear();
+            bar.clear();
             exit(result)
         }
         Command::Gen(args) => {
@@ -163,18 +164,20 @@ fn tool(
         Ok(format) => format,
         Err(e) => return exit::<()>(Err(e)),
     };
-    let bar = progress::for_inventories(&args.input.inventories, args.work.quiet);
+    let bar = progress::Reading::new(&args.input.inventories, args.work.quiet, "analysing");
     let result = pool.install(|| {
-        let mut warn = |w: &str| eprintln!("triage: warning: {w}");
+        let mut warn = |w: &str| bar.say(&format!("triage: warning: {w}"));
         let portfolio = consult::open(
             &args.input.inventories,
             args.input.sheet.as_deref(),
             args.input.rules.as_deref(),
             &mut warn,
-            &|n| bar.inc(n),
+            &|n| bar.read(n),
         );
-        bar.finish_and_clear();
-        let report = make(&portfolio?)?;
+        // The scenarios are evaluated under the spinner; it is gone before the output.
+        let report = portfolio.and_then(|portfolio| make(&portfolio));
+        bar.clear();
+        let report = report?;
         let mut unmappable = 0;
         triage::export::write_to(args.out.output.as_deref(), |out| {
             unmappable = triage::export::render_report(report.as_ref(), format, out)?;
