@@ -208,7 +208,8 @@ fn read_input(
         ));
     }
     if is_workbook(&head) {
-        input.read_to_end(&mut head).map_err(io_error)?;
+        let read = input.read_to_end(&mut head).map_err(io_error)?;
+        (options.progress)(read as u64);
         return workbook::read(source, head, options);
     }
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
