@@ -37,7 +37,7 @@ fn main() -> ExitCode {
             let reading =
                 progress::Reading::new(&args.input.inventories, args.work.quiet, "ranking");
             let bar = progress::RunBar(reading);
-            let mut warn = |w: &str| bar.0.say(&format!("triage: warning: {w}"));
+            let mut warn = |w: &str| bar.0.warn(w);
             let result = pool.install(|| triage::run(&config, &mut warn, &bar));
             bar.0.clear();
             match result {
@@ -114,7 +114,7 @@ fn main() -> ExitCode {
             };
             let bar = progress::Reading::new(&args.input.inventories, args.work.quiet, "analysing");
             let result = pool.install(|| {
-                let mut warn = |w: &str| bar.say(&format!("triage: warning: {w}"));
+                let mut warn = |w: &str| bar.warn(w);
                 triage::report(&config, &mut warn, &|n| bar.read(n))
             });
             bar.clear();
@@ -166,7 +166,7 @@ fn tool(
     };
     let bar = progress::Reading::new(&args.input.inventories, args.work.quiet, "analysing");
     let result = pool.install(|| {
-        let mut warn = |w: &str| bar.say(&format!("triage: warning: {w}"));
+        let mut warn = |w: &str| bar.warn(w);
         let portfolio = consult::open(
             &args.input.inventories,
             args.input.sheet.as_deref(),

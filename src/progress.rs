@@ -43,9 +43,9 @@ impl Reading {
         }
     }
 
-    /// Writes `line` to standard error without breaking the bar.
-    pub fn say(&self, line: &str) {
-        self.bar.suspend(|| eprintln!("{line}"));
+    /// Writes a warning to standard error without breaking the bar.
+    pub fn warn(&self, warning: &str) {
+        self.bar.suspend(|| eprintln!("triage: warning: {warning}"));
     }
 
     /// Takes the bar off the terminal, before the output is written or the run ends.
