@@ -159,6 +159,18 @@ pub const CHUNK: usize = 8192;
 /// outcomes and formatted rows stay in the core's cache between the two steps.
 const STREAM_CHUNK: usize = 256;
 
+/// What becomes of the processes a streamed listing has written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// Each is freed once its row is made.
+    Free,
+    /// None is freed, for a program that ends after the listing: the operating system takes
+    /// their memory back at once, where freeing a national inventory's hundreds of thousands
+    /// of processes one by one costs a few per cent of the run. Processes read back from a
+    /// spill, a window at a time, are freed all the same.
+    AtExit,
+}
+
 /// An inventory ranked and selected, with the scenario's bundles decided. From here on every
 /// process is decided on its own, so a listing can be computed chunk by chunk, in parallel,
 /// and either collected ([`Ranked::analysis`]) or written as it goes ([`Ranked::stream`]).
@@ -359,23 +371,32 @@ impl<'a> Ranked<'a> {
     /// Decides `listing`'s processes window by window, in rank order: each chunk of a window
     /// is decided and turned into a `T` by `each` in parallel, and the window's `T`s are then
     /// handed to `write` in rank order, on the calling thread, while the next window is being
-    /// decided. At most two windows of outcomes exist at once. Returns the summary.
+    /// decided. At most two windows of outcomes exist at once; what becomes of their
+    /// processes then is up to `release`. Returns the summary.
     pub fn stream<T: Send>(
         self,
         listing: Listing,
         window: usize,
+        release: Release,
         each: impl Fn(&Decided) -> T + Sync,
         mut write: impl FnMut(T) -> Result<()>,
     ) -> Result<Summary> {
         let n = self.listed(listing);
         let window = window.max(CHUNK) / CHUNK * CHUNK;
         let decider = &self.decider;
+        let keep = release == Release::AtExit && self.spilled.is_none();
         let each = &each;
         let decide = |first: usize, processes: Vec<Box<Process>>| -> Vec<Result<(Tally, T)>> {
             (processes.into_par_iter().chunks(STREAM_CHUNK).enumerate())
                 .map(|(c, chunk)| {
                     let decided = decider.decide(first + c * STREAM_CHUNK, chunk, false)?;
                     let made = each(&decided);
+                    if keep {
+                        decided
+                            .outcomes
+                            .into_iter()
+                            .for_each(|o| std::mem::forget(o.input));
+                    }
                     Ok((decided.tally, made))
                 })
                 .collect()

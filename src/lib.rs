@@ -29,7 +29,7 @@ pub mod scenario;
 pub mod summary;
 pub mod vary;
 
-pub use analysis::{Analysis, Listing, Ranked, analyze, analyze_listing};
+pub use analysis::{Analysis, Listing, Ranked, Release, analyze, analyze_listing};
 pub use error::{Error, Result};
 
 use classify::RuleTable;
@@ -127,7 +127,9 @@ pub fn run(
         progress.listing(ranked.listed(config.listing) as u64);
         let written = export::write_to(path, |out| {
             let listed = &mut |n| progress.listed(n);
-            let s = export::stream_csv(ranked, config.listing, out, dialect, listed)?;
+            // The program ends after the listing: its processes need not be freed.
+            let (listing, release) = (config.listing, Release::AtExit);
+            let s = export::stream_csv(ranked, listing, release, out, dialect, listed)?;
             let failed = s.summary.is_err();
             streamed = Some(s);
             match failed {

@@ -8,7 +8,7 @@ use triage::inventory::{ReadOptions, read_bytes};
 use triage::model::Priority;
 use triage::projection::{Economy, ProjectPlan, outcome, project, savings_yen};
 use triage::scenario::{ParetoRule, Scenario};
-use triage::{Listing, Ranked};
+use triage::{Listing, Ranked, Release};
 
 const STATUSES: [&str; 3] = ["", "outsourced", "検討中"];
 const FEASIBLE: [&str; 3] = ["", "yes", "不可"];
@@ -124,6 +124,7 @@ fn outputs(csv: &str, threads: usize, block: usize) -> (Vec<u8>, Vec<u8>) {
         stream_csv(
             ranked,
             Listing::All,
+            Release::Free,
             &mut listing,
             Default::default(),
             &mut |_| {},

@@ -5,7 +5,7 @@ use triage::classify::RuleTable;
 use triage::export::Format;
 use triage::inventory::{Keep, ReadOptions, read_bytes};
 use triage::scenario::{ParetoRule, Scenario};
-use triage::{Listing, Ranked, analyze_listing};
+use triage::{Listing, Ranked, Release, analyze_listing};
 
 /// A generated inventory in a temporary directory, as `inv.csv`.
 fn generated(rows: u64) -> tempfile::TempDir {
@@ -164,8 +164,11 @@ fn the_streamed_listing_equals_the_in_memory_one() {
         let analysis = analyze_listing(inventory(None), &scenario, &rules, listing).unwrap();
         let mut in_memory = Vec::new();
         triage::export::render(&analysis, Format::Csv(Default::default()), &mut in_memory).unwrap();
-        // Streamed from memory, from disk alone, and from both.
-        for spill_after in [None, Some(0), Some(400_000)] {
+        // Streamed from memory, from disk alone, and from both; the processes written freed
+        // or left for the exit.
+        let spills = [None, Some(0), Some(400_000)];
+        let releases = [Release::Free, Release::AtExit];
+        for (spill_after, release) in spills.into_iter().flat_map(|s| releases.map(|r| (s, r))) {
             let kept = inventory(spill_after);
             assert_eq!(kept.spilled.is_some(), spill_after.is_some());
             let ranked = Ranked::new(kept, &scenario, &rules).unwrap();
@@ -174,6 +177,7 @@ fn the_streamed_listing_equals_the_in_memory_one() {
             let summary = triage::export::stream_csv(
                 ranked,
                 listing,
+                release,
                 &mut streamed,
                 Default::default(),
                 progress,

@@ -5,7 +5,7 @@
 //! held in memory at a time.
 
 use super::excel_csv::Dialect;
-use crate::analysis::{Analysis, Listing, ProcessOutcome, Ranked};
+use crate::analysis::{Analysis, Listing, ProcessOutcome, Ranked, Release};
 use crate::classify::Basis;
 use crate::error::{Error, Result};
 use crate::model::WorkClass;
@@ -74,12 +74,13 @@ pub struct Streamed {
 }
 
 /// Decides and writes `listing`'s processes as they come, a window at a time, so only the
-/// inventory's kept records and one window of rows are in memory; `listed` is told how many
-/// rows each write added. The outer result is the output's, the inner one the analysis's;
-/// returns the summary.
+/// inventory's kept records and one window of rows are in memory (the written processes
+/// freed or not as `release` says); `listed` is told how many rows each write added. The
+/// outer result is the output's, the inner one the analysis's; returns the summary.
 pub fn stream(
     ranked: Ranked,
     listing: Listing,
+    release: Release,
     out: &mut dyn Write,
     dialect: Dialect,
     listed: &mut dyn FnMut(u64),
@@ -93,6 +94,7 @@ pub fn stream(
     let summary = ranked.stream(
         listing,
         WINDOW,
+        release,
         |decided| {
             (
                 decided.outcomes.len(),
