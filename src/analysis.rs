@@ -384,14 +384,14 @@ impl<'a> Ranked<'a> {
         let n = self.listed(listing);
         let window = window.max(CHUNK) / CHUNK * CHUNK;
         let decider = &self.decider;
-        let keep = release == Release::AtExit && self.spilled.is_none();
+        let left_for_exit = release == Release::AtExit && self.spilled.is_none();
         let each = &each;
         let decide = |first: usize, processes: Vec<Box<Process>>| -> Vec<Result<(Tally, T)>> {
             (processes.into_par_iter().chunks(STREAM_CHUNK).enumerate())
                 .map(|(c, chunk)| {
                     let decided = decider.decide(first + c * STREAM_CHUNK, chunk, false)?;
                     let made = each(&decided);
-                    if keep {
+                    if left_for_exit {
                         decided
                             .outcomes
                             .into_iter()

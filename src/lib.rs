@@ -82,7 +82,9 @@ impl Progress for () {
 }
 
 /// Reads the inputs, analyses, and writes the report; returns the run's summary. Warnings go
-/// to `warn`; `progress` follows the reading and the writing of a CSV listing.
+/// to `warn`; `progress` follows the reading and the writing of a CSV listing. Made for a
+/// program that ends after it: the processes analysed are left for the exit, not freed one
+/// by one (see [`Release::AtExit`]).
 pub fn run(
     config: &RunConfig,
     warn: &mut dyn FnMut(&str),
