@@ -9,6 +9,7 @@ mod columns;
 mod distinct;
 mod encoding;
 mod joint;
+mod ranges;
 mod record;
 mod scan;
 mod spill;
@@ -26,9 +27,11 @@ use crate::model::Process;
 use crate::provenance::{Fingerprint, Hashing, sha256_hex};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::fs::File;
 use std::hash::BuildHasher;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes read and parsed as one unit of parallel work.
 pub const BLOCK_SIZE: usize = 4 << 20;
@@ -141,30 +144,41 @@ pub fn read_path(path: &str, options: &ReadOptions) -> Result<Inventory> {
         source,
     };
     if path == "-" {
-        return read_from(path, &mut std::io::stdin(), None, options);
+        return read_from(path, &mut std::io::stdin(), None, options, None);
     }
     let mut file = std::fs::File::open(path).map_err(open_error)?;
     let size = file.metadata().ok().map(|m| m.len());
-    read_from(path, &mut file, size, options)
+    // A second handle on the file, to read its data by position (see [`ranges`]).
+    let by_position = file.try_clone().ok();
+    read_from(path, &mut file, size, options, by_position.as_ref())
 }
 
 /// Reads an inventory from its raw bytes; `source` names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8], options: &ReadOptions) -> Result<Inventory> {
-    read_from(source, &mut &bytes[..], Some(bytes.len() as u64), options)
+    read_from(
+        source,
+        &mut &bytes[..],
+        Some(bytes.len() as u64),
+        options,
+        None,
+    )
 }
 
-/// Reads an inventory from `input`, of `size` bytes when known.
+/// Reads an inventory from `input`, of `size` bytes when known; `file`, when given, is
+/// `input` itself, a file that can also be read by position.
 fn read_from(
     source: &str,
     input: &mut (dyn Read + Send),
     size: Option<u64>,
     options: &ReadOptions,
+    file: Option<&File>,
 ) -> Result<Inventory> {
     if !options.fingerprint {
-        return read_input(source, input, size, options);
+        return read_input(source, input, size, options, file);
     }
+    // The hash needs every byte in order, as the stream gives them.
     let mut hashing = Hashing::new(input);
-    let mut inventory = read_input(source, &mut hashing, size, options)?;
+    let mut inventory = read_input(source, &mut hashing, size, options, None)?;
     inventory.fingerprint = Some(hashing.finish());
     Ok(inventory)
 }
@@ -174,6 +188,7 @@ fn read_input(
     input: &mut (dyn Read + Send),
     size: Option<u64>,
     options: &ReadOptions,
+    file: Option<&File>,
 ) -> Result<Inventory> {
     let io_error = |e| Error::Open {
         path: source.to_string(),
@@ -215,6 +230,10 @@ fn read_input(
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
         let head = rest.to_vec();
         let encoding = TextEncoding::Utf8Bom;
+        let input = Input {
+            stream: input,
+            file,
+        };
         return read_text_stream(source, head, input, size, encoding, options);
     }
     // The head is a whole block, read before any worker starts: checked at SIMD speed.
@@ -224,13 +243,29 @@ fn read_input(
     };
     if utf8 && !head.starts_with(b"\xFF\xFE") && !head.starts_with(b"\xFE\xFF") {
         let encoding = TextEncoding::Utf8;
+        let input = Input {
+            stream: input,
+            file,
+        };
         return read_text_stream(source, head, input, size, encoding, options);
     }
     input.read_to_end(&mut head).map_err(io_error)?;
     let (text, encoding) = decode(&head).map_err(encoding_error)?;
     let text = text.as_bytes().to_vec();
     let size = Some(text.len() as u64);
-    read_text_stream(source, text, &mut std::io::empty(), size, encoding, options)
+    let input = Input {
+        stream: &mut std::io::empty(),
+        file: None,
+    };
+    read_text_stream(source, text, input, size, encoding, options)
+}
+
+/// The rest of a text inventory after its head: a stream, and the file it reads when it
+/// reads one.
+struct Input<'i, 'f> {
+    stream: &'i mut (dyn Read + Send),
+    /// The file `stream` reads, as it stands: where the stream is, its cursor is.
+    file: Option<&'f File>,
 }
 
 /// True when `head` holds the whole header row: a record end after any BOM and whitespace
@@ -271,7 +306,7 @@ pub(crate) fn read_up_to(
 fn read_text_stream(
     source: &str,
     head: Vec<u8>,
-    input: &mut (dyn Read + Send),
+    input: Input,
     size: Option<u64>,
     encoding: TextEncoding,
     options: &ReadOptions,
@@ -309,14 +344,12 @@ fn read_text_stream(
     if !problems.is_empty() {
         return Err(Error::Inventory(problems));
     }
-    let distinct = Distinct::default();
     let keep = fallback_keep(&options.keep, &columns);
-    let spill = (options.spill_after).map(|budget| spill::Spill::new(budget, size));
     let plan = scan::Plan {
         columns: &columns,
         keep: &keep,
-        distinct: &distinct,
-        spill: spill.as_ref(),
+        distinct: &Distinct::default(),
+        spill: None,
         delimiter,
         first_line: 1 + memchr::memchr_iter(b'\n', &head[..header_end]).count() as u64,
         block_size: options.block_size.max(1),
@@ -324,10 +357,11 @@ fn read_text_stream(
     };
     let mut data = head;
     data.drain(..header_end);
-    let scanned = scan::scan(data, input, &plan, &mut problems).map_err(|e| Error::Open {
-        path: source.to_string(),
-        source: e,
-    })?;
+    let (scanned, distinct, spill) = scan_records(data, input, size, &plan, options, &mut problems)
+        .map_err(|e| Error::Open {
+            path: source.to_string(),
+            source: e,
+        })?;
     let spill_error = |e| Error::Spill { source: e };
     let file = spill.map(spill::Spill::finish).transpose();
     let no_ids = columns.index(Field::Id).is_none();
@@ -394,6 +428,70 @@ fn read_text_stream(
         ));
     }
     Ok(inventory)
+}
+
+/// Reads the data records after the header (`data`, then the rest of `input`) as `plan`
+/// says, with a count of distinct names and a spill of its own: by ranges of the file when
+/// it can (see [`ranges`]), otherwise, or when the ranges are given up, by blocks.
+fn scan_records(
+    data: Vec<u8>,
+    input: Input,
+    size: Option<u64>,
+    plan: &scan::Plan,
+    options: &ReadOptions,
+    problems: &mut Problems,
+) -> std::io::Result<(scan::Scanned, Distinct, Option<spill::Spill>)> {
+    let new_spill = || (options.spill_after).map(|budget| spill::Spill::new(budget, size));
+    let positioned = input.file.zip(size).and_then(|(file, size)| {
+        let cursor = (&*file).stream_position().ok()?;
+        let start = cursor.checked_sub(data.len() as u64)?;
+        let span = start..size;
+        (start < size).then_some((
+            cursor,
+            ranges::Data {
+                file,
+                span,
+                reported: cursor,
+            },
+        ))
+    });
+    // Bytes the ranges reported to the progress bar, which the blocks do not report again.
+    let reported = AtomicU64::new(0);
+    if let Some((cursor, positioned)) = positioned {
+        let (distinct, spill) = (Distinct::default(), new_spill());
+        let progress = |n| {
+            reported.fetch_add(n, Ordering::Relaxed);
+            (options.progress)(n)
+        };
+        let plan = scan::Plan {
+            distinct: &distinct,
+            spill: spill.as_ref(),
+            progress: &progress,
+            ..*plan
+        };
+        if let Some(scanned) = ranges::scan(&positioned, &plan, problems) {
+            return Ok((scanned, distinct, spill));
+        }
+        let mut file = positioned.file;
+        file.seek(SeekFrom::Start(cursor))?;
+    }
+    let (distinct, spill) = (Distinct::default(), new_spill());
+    let (skip, streamed) = (reported.into_inner(), AtomicU64::new(0));
+    let progress = |n| {
+        let after = streamed.fetch_add(n, Ordering::Relaxed) + n;
+        let new = after.saturating_sub(skip) - (after - n).saturating_sub(skip);
+        if new > 0 {
+            (options.progress)(new);
+        }
+    };
+    let plan = scan::Plan {
+        distinct: &distinct,
+        spill: spill.as_ref(),
+        progress: &progress,
+        ..*plan
+    };
+    let scanned = scan::scan(data, input.stream, &plan, problems)?;
+    Ok((scanned, distinct, spill))
 }
 
 /// Without an id column a process's id is its row number, which a block cannot know; rows a

@@ -73,9 +73,10 @@ const QUALITATIVE: [&str; 5] = ["-", "－", "ー", "―", "‐"];
 pub trait Fields {
     fn len(&self) -> usize;
     fn get(&self, index: usize) -> Option<&[u8]>;
-    /// Where `cell`, a slice of one of the fields, lies in the block the record was read from,
-    /// when the record's fields are the block's bytes as they stand.
-    fn in_block(&self, _cell: &[u8]) -> Option<usize> {
+    /// The text of `cell`, a slice of one of the fields, when the record can give it without
+    /// validating it again (its bytes were validated as UTF-8 where they were read); `None`
+    /// leaves the cell to be validated by itself.
+    fn text_of(&self, _cell: &[u8]) -> Option<&str> {
         None
     }
 }
@@ -98,10 +99,17 @@ impl Fields for simd_csv::ByteRecord {
     }
 }
 
-/// A zero-copy record with no quote character in it, whose raw fields are therefore its values,
-/// and where it starts in the block it was read from.
+/// Where `cell` starts within `whole`, when it is a slice of it.
+fn offset_in(whole: &[u8], cell: &[u8]) -> Option<usize> {
+    let within = (cell.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (within + cell.len() <= whole.len()).then_some(within)
+}
+
+/// A zero-copy record with no quote character in it, whose raw fields are therefore its
+/// values, in the block it was read from (validated as UTF-8) at offset `start`.
 pub struct Unquoted<'r, 'a> {
     pub record: &'r simd_csv::ZeroCopyByteRecord<'a>,
+    pub block: &'r str,
     pub start: usize,
 }
 
@@ -112,10 +120,53 @@ impl Fields for Unquoted<'_, '_> {
     fn get(&self, index: usize) -> Option<&[u8]> {
         self.record.get(index)
     }
-    fn in_block(&self, cell: &[u8]) -> Option<usize> {
-        let record = self.record.as_slice().as_ptr() as usize;
-        let within = (cell.as_ptr() as usize).checked_sub(record)?;
-        Some(self.start + within)
+    fn text_of(&self, cell: &[u8]) -> Option<&str> {
+        let at = self.start + offset_in(self.record.as_slice(), cell)?;
+        self.block.get(at..at + cell.len())
+    }
+}
+
+/// A zero-copy record with no quote character in it, read from pieces of a file that were
+/// each validated as UTF-8 (see `super::ranges`): the record is valid UTF-8 too, which one
+/// pass over it confirms when a long cell's text is first asked for.
+pub struct Buffered<'r, 'a> {
+    pub record: &'r simd_csv::ZeroCopyByteRecord<'a>,
+    text: std::cell::OnceCell<Option<&'r str>>,
+}
+
+impl<'r, 'a> Buffered<'r, 'a> {
+    pub fn new(record: &'r simd_csv::ZeroCopyByteRecord<'a>) -> Self {
+        Buffered {
+            record,
+            text: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// ASCII cells up to this many bytes are validated by themselves: numbers, ids and keywords,
+/// which may be read on every row; the others (names, read for kept rows) through their whole
+/// record, once.
+const SHORT_CELL: usize = 16;
+
+impl<'r> Fields for Buffered<'r, '_> {
+    fn len(&self) -> usize {
+        self.record.len()
+    }
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        self.record.get(index)
+    }
+    fn text_of(&self, cell: &[u8]) -> Option<&str> {
+        if cell.len() <= SHORT_CELL && cell.is_ascii() {
+            return None;
+        }
+        let record: &'r simd_csv::ZeroCopyByteRecord = self.record;
+        let whole = record.as_slice();
+        let text = self
+            .text
+            .get_or_init(|| simdutf8::basic::from_utf8(whole).ok())
+            .as_ref()?;
+        let at = offset_in(whole, cell)?;
+        text.get(at..at + cell.len())
     }
 }
 
@@ -128,8 +179,6 @@ pub fn is_blank(rec: &impl Fields) -> bool {
 /// The cells of one record, with what is needed to report a problem in any of them.
 struct Cells<'a, 'p, F: Fields> {
     rec: &'a F,
-    /// The block the record was read from, validated as UTF-8.
-    block: &'a str,
     line: u64,
     columns: &'p ColumnMap,
     problems: &'p mut Problems,
@@ -154,15 +203,13 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
         self.text_of(self.bytes(field))
     }
 
-    /// The text of a cell: a slice of the block, which needs no second validation, or (for a
-    /// cell unescaped into a record of its own) the cell validated by itself.
+    /// The text of a cell: given by the record when it can (see [`Fields::text_of`]),
+    /// otherwise the cell validated by itself (an invalid one reads empty).
     fn text_of(&self, cell: &'a [u8]) -> &'a str {
         if cell.is_empty() {
             return ""; // also a column the file does not have
         }
-        let in_block = (self.rec.in_block(cell))
-            .and_then(|at| self.block.get(at..at.checked_add(cell.len())?));
-        in_block.unwrap_or_else(|| std::str::from_utf8(cell).unwrap_or_default())
+        (self.rec.text_of(cell)).unwrap_or_else(|| std::str::from_utf8(cell).unwrap_or_default())
     }
 
     /// A problem or note at this record's cell of `field`.
@@ -245,7 +292,6 @@ pub struct Row<'r> {
 /// left empty for the caller to fill with the row number.
 pub fn parse<'r, F: Fields>(
     rec: &'r F,
-    block: &'r str,
     line: u64,
     columns: &ColumnMap,
     keep: &dyn Fn(f64, &[u8]) -> bool,
@@ -254,7 +300,6 @@ pub fn parse<'r, F: Fields>(
 ) -> Option<Row<'r>> {
     let mut cells = Cells {
         rec,
-        block,
         line,
         columns,
         problems,

@@ -34,8 +34,9 @@ struct Block {
 
 /// What one block contributed; lines and rows are counted from the block's start.
 pub(super) struct BlockResult {
-    seq: usize,
-    newlines: u64,
+    pub(super) seq: usize,
+    /// Line feeds in the block.
+    pub(super) newlines: u64,
     rows: usize,
     kept: Vec<Box<Process>>,
     /// The block's kept processes, when they went to disk instead of `kept`.
@@ -46,7 +47,7 @@ pub(super) struct BlockResult {
     notes: Problems,
     empty_lines: Vec<u64>,
     /// The block ends the reading at an overlong record; nothing after it counts.
-    stopped: bool,
+    pub(super) stopped: bool,
 }
 
 /// Everything read from the data records of a file.
@@ -175,20 +176,27 @@ fn read_blocks(
     Ok(())
 }
 
+impl BlockResult {
+    /// Nothing yet from block `seq`.
+    pub(super) fn new(seq: usize) -> BlockResult {
+        BlockResult {
+            seq,
+            newlines: 0,
+            rows: 0,
+            kept: Vec::new(),
+            on_disk: None,
+            hours: Sum::default(),
+            problems: Problems::new(""),
+            notes: Problems::new(""),
+            empty_lines: Vec::new(),
+            stopped: false,
+        }
+    }
+}
+
 fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
     let bytes = &block.bytes;
-    let mut out = BlockResult {
-        seq: block.seq,
-        newlines: 0,
-        rows: 0,
-        kept: Vec::new(),
-        on_disk: None,
-        hours: Sum::default(),
-        problems: Problems::new(""),
-        notes: Problems::new(""),
-        empty_lines: Vec::new(),
-        stopped: false,
-    };
+    let mut out = BlockResult::new(block.seq);
     if block.overlong {
         out.problems.push(Problem::at_line(0, overlong_message()));
         out.stopped = true;
@@ -208,17 +216,25 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         return out;
     };
     // The block's quotes say whether it is regular CSV (see [`is_regular`]), safe for the
-    // zero-copy parser, and which of its records hold none.
+    // zero-copy parser, and which of its records hold none. That parser drops a byte order
+    // mark at the start of a block (two exports joined), which would put the places of the
+    // quotes after it off by its length.
     let marks = &block.marks;
-    if !(is_regular(bytes, marks, plan.delimiter) && parse_regular(text, marks, plan, &mut out)) {
+    let fast = is_regular(bytes, marks, plan.delimiter) && !bytes.starts_with(b"\xEF\xBB\xBF");
+    if !(fast && parse_regular(text, marks, plan, &mut out)) {
         parse_any(text, marks.first_nul.is_some(), plan, &mut out);
         lines_from_offsets(&mut out, bytes);
     }
+    store(&mut out, plan, bytes.len());
+    out
+}
+
+/// Sends a block's kept processes to disk when the spill says so; `len`: its bytes.
+pub(super) fn store(out: &mut BlockResult, plan: &Plan, len: usize) {
     if let Some(spill) = plan.spill {
         let ids = plan.columns.index(super::Field::Id).is_some();
-        out.on_disk = spill.store(&mut out.kept, ids, bytes.len());
+        out.on_disk = spill.store(&mut out.kept, ids, len);
     }
-    out
 }
 
 /// Parses a regular block with simd-csv's zero-copy reader; false (and `out` untouched) if the
@@ -234,7 +250,7 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
         .flexible(true)
         .delimiter(plan.delimiter)
         .from_reader(bytes);
-    let mut records = Records::new(plan, out, text, nul);
+    let mut records = Records::new(plan, out, nul);
     let mut next_quote = 0;
     // The fields of a record with quotes, unescaped; reused from one such record to the next.
     let mut unescaped = simd_csv::ByteRecord::new();
@@ -265,6 +281,7 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
                     records.add(
                         &Unquoted {
                             record: &rec,
+                            block: text,
                             start,
                         },
                         line,
@@ -286,14 +303,14 @@ fn parse_regular(text: &str, marks: &Marks, plan: &Plan, out: &mut BlockResult) 
 }
 
 /// The fields of `rec` with their quotes taken off and doubled quotes undone, into `into`.
-fn unescape_into(rec: &simd_csv::ZeroCopyByteRecord, into: &mut simd_csv::ByteRecord) {
+pub(super) fn unescape_into(rec: &simd_csv::ZeroCopyByteRecord, into: &mut simd_csv::ByteRecord) {
     into.clear();
     for i in 0..rec.len() {
         into.push_field(&rec.unescape(i).unwrap_or_default());
     }
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
+pub(super) fn newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
@@ -324,7 +341,7 @@ fn parse_any(text: &str, nul: bool, plan: &Plan, out: &mut BlockResult) {
         .delimiter(plan.delimiter)
         .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let mut records = Records::new(plan, out, text, nul);
+    let mut records = Records::new(plan, out, nul);
     while let Ok(true) = reader.read_byte_record(&mut rec) {
         let start = rec.position().map_or(0, |p| p.byte());
         let len = reader.position().byte() - start;
@@ -338,11 +355,9 @@ fn parse_any(text: &str, nul: bool, plan: &Plan, out: &mut BlockResult) {
 /// A record's place is its block-relative line from the zero-copy parser, which counts them as
 /// it goes; from the csv crate it is the record's byte offset in the block until the block is
 /// done, when [`lines_from_offsets`] turns the offsets of the records that need one into lines.
-struct Records<'p, 'o> {
+pub(super) struct Records<'p, 'o> {
     plan: &'p Plan<'p>,
     out: &'o mut BlockResult,
-    /// The block, validated as UTF-8: the texts of the records in it are slices of it.
-    text: &'p str,
     names: super::distinct::NameBatch<'p>,
     /// The block has a NUL byte somewhere: look for it in each record.
     nul: bool,
@@ -350,18 +365,17 @@ struct Records<'p, 'o> {
 
 impl<'p, 'o> Records<'p, 'o> {
     /// `nul`: the block has a NUL byte.
-    fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, text: &'p str, nul: bool) -> Self {
+    pub(super) fn new(plan: &'p Plan<'p>, out: &'o mut BlockResult, nul: bool) -> Self {
         Records {
             plan,
             out,
-            text,
             names: plan.distinct.batch(),
             nul,
         }
     }
 
     /// Adds one record of `len` bytes at `place`; none after an overlong record.
-    fn add(&mut self, rec: &impl Fields, place: u64, len: usize) {
+    pub(super) fn add(&mut self, rec: &impl Fields, place: u64, len: usize) {
         let (plan, out) = (self.plan, &mut *self.out);
         if out.stopped {
             return;
@@ -396,7 +410,6 @@ impl<'p, 'o> Records<'p, 'o> {
             process,
         }) = record::parse(
             rec,
-            self.text,
             place,
             plan.columns,
             &keep,
@@ -415,8 +428,13 @@ impl<'p, 'o> Records<'p, 'o> {
     }
 
     /// Sends the names seen to the shared count.
-    fn finish(self) {
+    pub(super) fn finish(self) {
         self.names.finish();
+    }
+
+    /// The names seen, for the caller to send once it knows the records are the file's.
+    pub(super) fn into_names(self) -> super::distinct::NameBatch<'p> {
+        self.names
     }
 
     /// Forgets everything this parser added, names included.
@@ -469,7 +487,7 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
 /// When some blocks' processes went to disk, those held in memory follow them, so that every
 /// block's are a run of [`Runs`] and memory is free for the ranking.
-fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
+pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
     let spilled = results.iter().any(|r| r.on_disk.is_some());
     let ids = plan.columns.index(super::Field::Id).is_some();
     let kept = match spilled {
