@@ -487,3 +487,170 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod reading {
+    use super::super::columns::ColumnMap;
+    use super::super::{Distinct, Keep};
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    const HEADER: &str = "id,department,task,process,annual_hours\n";
+
+    /// A file holding `HEADER` then `body`, read by ranges of about `size` bytes and by
+    /// blocks of that size: what each gives, the ranges' `None` when they gave up.
+    fn both(body: &[u8], size: usize) -> (Option<(Scanned, Problems)>, (Scanned, Problems)) {
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(HEADER.as_bytes()).unwrap();
+        file.write_all(body).unwrap();
+        let headers: Vec<&str> = HEADER.trim_end().split(',').collect();
+        let columns = ColumnMap::from_header(&headers, 1, &mut Problems::new(""));
+        let plan = |distinct| Plan {
+            columns: &columns,
+            keep: &Keep::All,
+            distinct,
+            spill: None,
+            delimiter: b',',
+            first_line: 2,
+            block_size: size,
+            progress: &|_| {},
+        };
+        let start = HEADER.len() as u64;
+        let data = Data {
+            file: &file,
+            span: start..start + body.len() as u64,
+            reported: start,
+        };
+        let distinct = Distinct::default();
+        let mut problems = Problems::new("");
+        let ranged = scan(&data, &plan(&distinct), &mut problems).map(|s| (s, problems));
+        let distinct = Distinct::default();
+        let mut problems = Problems::new("");
+        let mut empty: &[u8] = &[];
+        let blocks = scan::scan(body.to_vec(), &mut empty, &plan(&distinct), &mut problems);
+        (ranged, (blocks.unwrap(), problems))
+    }
+
+    fn assert_same(ranged: &(Scanned, Problems), blocks: &(Scanned, Problems), size: usize) {
+        let ((r, rp), (b, bp)) = (ranged, blocks);
+        assert_eq!(r.rows, b.rows, "rows, size {size}");
+        assert_eq!(r.hours, b.hours, "hours, size {size}");
+        assert_eq!(r.empty_lines, b.empty_lines, "empty lines, size {size}");
+        assert_eq!(r.notes, b.notes, "notes, size {size}");
+        assert_eq!(rp, bp, "problems, size {size}");
+        assert_eq!(r.processes, b.processes, "processes, size {size}");
+    }
+
+    /// Rows whose quoted names hold line feeds, commas and escaped quotes, with LF and CR LF
+    /// endings: read in ranges of a few bytes, most guessed cuts fall inside a record, many
+    /// inside a quoted field.
+    fn quoted_rows(n: usize) -> String {
+        (0..n)
+            .map(|i| match i % 5 {
+                0 => format!("{i},税務課,\"賦課\n事務\",入力,{i}.5\n"),
+                1 => format!("{i},\"市民,課\",受付,\"\"\"至急\"\"の確認\",1{i}\r\n"),
+                2 => format!("{i},税務課,\"\",\"照合\r\n（繁忙期）\",2\n"),
+                3 => format!("{i},福祉課,審査,\"\n\n一\n二\",0.25\r\n"),
+                _ => format!("{i},福祉課,審査,決裁,{i}\n"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cuts_inside_quoted_fields_are_corrected() {
+        let body = quoted_rows(200);
+        for size in [1, 5, 16, 61, 100, 4096] {
+            let (ranged, blocks) = both(body.as_bytes(), size);
+            let ranged = ranged.unwrap_or_else(|| panic!("ranges given up, size {size}"));
+            assert_same(&ranged, &blocks, size);
+            assert_eq!(ranged.0.rows, 200);
+        }
+    }
+
+    #[test]
+    fn what_the_ranges_cannot_settle_gives_them_up() {
+        let regular = quoted_rows(20);
+        for (odd, why) in [
+            ("1,a,b,c,2\n\n2,a,b,c,3\n", "an empty line"),
+            ("1,a,b,c,2\n\r\n", "an empty line at the end"),
+            ("1,a\"b,c,d,2\n", "a quote inside an unquoted field"),
+            ("1,a,b,c\r2,d\n", "a carriage return inside a line"),
+            ("1,a,b\0,c,2\n", "a NUL byte"),
+            ("1,a,b,\"c,2\n", "a quote left open"),
+        ] {
+            let body = format!("{regular}{odd}{regular}");
+            for size in [7, 4096] {
+                let (ranged, _) = both(body.as_bytes(), size);
+                assert!(ranged.is_none(), "{why}, size {size}");
+            }
+        }
+        let mut body = regular.clone().into_bytes();
+        body.extend_from_slice(b"1,a,\xff,c,2\n");
+        assert!(both(&body, 64).0.is_none(), "bytes that are not UTF-8");
+    }
+
+    #[test]
+    fn a_file_that_ends_without_a_line_feed_is_read_to_its_end() {
+        for body in [
+            "1,a,b,c,2",
+            "1,a,b,c,2\n2,a,\"b\nc\",d,3",
+            "1,a,b,c,2\r\n2,a,b,c,3",
+        ] {
+            for size in [3, 4096] {
+                let (ranged, blocks) = both(body.as_bytes(), size);
+                assert_same(&ranged.expect("read by ranges"), &blocks, size);
+            }
+        }
+    }
+
+    /// A body of regular CSV from pieces that make quotes, escapes, line endings, multibyte
+    /// characters and bad cells meet the cuts; with `odd`, also what gives the ranges up.
+    fn body(odd: bool) -> impl Strategy<Value = Vec<u8>> {
+        let regular = prop_oneof![
+            8 => Just("1,税務課,賦課,入力,12.5\n"),
+            4 => Just("2,\"市民,課\",受付,\"a\nb\",3\r\n"),
+            2 => Just("2,課,\"\n\n\",\"x\ny\r\nz\",3\n"),
+            2 => Just("3,課,\"\"\"q\"\"\",照合,0\n"),
+            1 => Just("4,課,,処理,1\n"),
+            1 => Just(",,,,\n"),
+            1 => Just("6,課,務,処理,約1,000\n"),
+            1 => Just("7,課,務,処理,約1000\n"),
+            1 => Just("\u{feff}8,課,務,処理,8\n"),
+            1 => Just("9,課,務,処理,abc\n"),
+        ];
+        let piece = match odd {
+            false => regular.boxed(),
+            true => prop_oneof![
+                8 => regular,
+                1 => Just("\n"),
+                1 => Just("5,課,務,\"x"),
+                1 => Just("9,課\r務,処理,1\n"),
+            ]
+            .boxed(),
+        };
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat().into_bytes())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn ranges_read_regular_csv_as_blocks_read_it(body in body(false), size in 1usize..200) {
+            let (ranged, blocks) = both(&body, size);
+            // A byte order mark starting a range is the one regular thing given up.
+            let bom = body.windows(3).any(|w| w == "\u{feff}".as_bytes());
+            match ranged {
+                Some(ranged) => assert_same(&ranged, &blocks, size),
+                None => prop_assert!(bom, "ranges given up"),
+            }
+        }
+
+        #[test]
+        fn ranges_read_what_blocks_read_or_give_up(body in body(true), size in 1usize..200) {
+            let (ranged, blocks) = both(&body, size);
+            if let Some(ranged) = ranged {
+                assert_same(&ranged, &blocks, size);
+            }
+        }
+    }
+}
