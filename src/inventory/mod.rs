@@ -345,6 +345,7 @@ fn read_text_stream(
         return Err(Error::Inventory(problems));
     }
     let keep = fallback_keep(&options.keep, &columns);
+    // The count of names and the spill are each reading's own (see [`scan_records`]).
     let plan = scan::Plan {
         columns: &columns,
         keep: &keep,
