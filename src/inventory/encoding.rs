@@ -31,7 +31,7 @@ impl TextEncoding {
 
 /// Decodes `bytes` to text, borrowing when the file is already UTF-8.
 pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    if let Some(rest) = bytes.strip_prefix(super::BOM) {
         return std::str::from_utf8(rest)
             .map(|text| (Cow::Borrowed(text), TextEncoding::Utf8Bom))
             .map_err(|e| undecodable(rest, e.valid_up_to(), 0));

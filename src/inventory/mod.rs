@@ -33,6 +33,10 @@ use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// The UTF-8 byte order mark: Excel's "CSV UTF-8" starts with it, and two such exports joined
+/// hold one in the middle.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Bytes read and parsed as one unit of parallel work.
 pub const BLOCK_SIZE: usize = 4 << 20;
 
@@ -227,7 +231,7 @@ fn read_input(
         (options.progress)(read as u64);
         return workbook::read(source, head, options);
     }
-    if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
+    if let Some(rest) = head.strip_prefix(BOM) {
         let head = rest.to_vec();
         let encoding = TextEncoding::Utf8Bom;
         let input = Input {
@@ -271,7 +275,7 @@ struct Input<'i, 'f> {
 /// True when `head` holds the whole header row: a record end after any BOM and whitespace
 /// (so a file of whitespace alone is read to its end and found empty, whatever the block size).
 fn holds_header(head: &[u8]) -> bool {
-    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = head.strip_prefix(BOM).unwrap_or(head);
     let blank = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
     let text = &text[blank..];
     let quotes = split::Marks::of(text).quotes;

@@ -20,11 +20,11 @@
 //! UTF-8, a byte order mark starting a range, an overlong record. Either way the outcome is the
 //! same, byte for byte.
 
-use super::MAX_RECORD_BYTES;
 use super::distinct::NameBatch;
 use super::record::Buffered;
 use super::scan::{self, BlockResult, Plan, Records, Scanned};
 use super::split::{Marks, is_regular};
+use super::{BOM, MAX_RECORD_BYTES};
 use crate::error::Problems;
 use memchr::{memchr_iter, memchr2_iter, memchr3_iter};
 use rayon::iter::{ParallelBridge, ParallelIterator};
@@ -35,9 +35,6 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
-
-/// A byte order mark, which simd-csv drops at the start of its input.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The parser's buffer, and the most read from the file at once.
 const PIECE: usize = 1 << 16;

@@ -220,7 +220,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
     // mark at the start of a block (two exports joined), which would put the places of the
     // quotes after it off by its length.
     let marks = &block.marks;
-    let fast = is_regular(bytes, marks, plan.delimiter) && !bytes.starts_with(b"\xEF\xBB\xBF");
+    let fast = is_regular(bytes, marks, plan.delimiter) && !bytes.starts_with(super::BOM);
     if !(fast && parse_regular(text, marks, plan, &mut out)) {
         parse_any(text, marks.first_nul.is_some(), plan, &mut out);
         lines_from_offsets(&mut out, bytes);
