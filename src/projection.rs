@@ -10,9 +10,11 @@
 use serde::Serialize;
 use std::sync::Arc;
 
-/// What a project needs to be projected.
+/// What a project needs to be projected; its costs are held as `C` says: shared by the
+/// projects that keep their plans, borrowed by those that are only decided (see
+/// `projects::facts`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProjectPlan {
+pub struct ProjectPlan<C = Arc<[i64]>> {
     /// Hours saved a year once the tool is fully in service.
     pub reduction_hours: f64,
     /// Year (1-based) the tool goes live.
@@ -20,7 +22,19 @@ pub struct ProjectPlan {
     /// Months in service in the go-live year (0-12).
     pub months_in_first_year: u32,
     /// Cost per year, one amount per year of the horizon (shared by projects with equal costs).
-    pub costs: Arc<[i64]>,
+    pub costs: C,
+}
+
+impl<C> ProjectPlan<C> {
+    /// The same plan, its costs held as `hold` makes them.
+    pub fn map_costs<D>(self, hold: impl FnOnce(C) -> D) -> ProjectPlan<D> {
+        ProjectPlan {
+            reduction_hours: self.reduction_hours,
+            go_live_year: self.go_live_year,
+            months_in_first_year: self.months_in_first_year,
+            costs: hold(self.costs),
+        }
+    }
 }
 
 /// The economic assumptions shared by all projects of a scenario.
@@ -132,7 +146,7 @@ pub struct Outcome {
 
 /// Payback year and NPV of a plan, without keeping the yearly rows (a national inventory has
 /// hundreds of thousands of projects).
-pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
+pub fn outcome<C: AsRef<[i64]>>(plan: &ProjectPlan<C>, economy: &Economy) -> Outcome {
     let mut result = Outcome {
         payback_year: None,
         npv: 0,
@@ -166,12 +180,12 @@ pub fn outcome(plan: &ProjectPlan, economy: &Economy) -> Outcome {
 }
 
 /// Calls `visit` with each year's row, in order.
-fn walk(plan: &ProjectPlan, economy: &Economy, mut visit: impl FnMut(YearRow)) {
+fn walk<C: AsRef<[i64]>>(plan: &ProjectPlan<C>, economy: &Economy, mut visit: impl FnMut(YearRow)) {
     let (mut cumulative_cost, mut cumulative_savings) = (0i64, 0i64);
     // Only two amounts of savings occur: the go-live year's and a full year's.
     let saving = |months| savings_yen(plan.reduction_hours, economy.labor_cost_per_hour, months);
     let (first, full) = (saving(plan.months_in_first_year), saving(12));
-    for (i, &cost) in plan.costs.iter().enumerate() {
+    for (i, &cost) in plan.costs.as_ref().iter().enumerate() {
         let year = i as u32 + 1;
         let savings = match months_in_service(year, plan) {
             0 => 0,
@@ -191,7 +205,7 @@ fn walk(plan: &ProjectPlan, economy: &Economy, mut visit: impl FnMut(YearRow)) {
     }
 }
 
-fn months_in_service(year: u32, plan: &ProjectPlan) -> u32 {
+fn months_in_service<C>(year: u32, plan: &ProjectPlan<C>) -> u32 {
     use std::cmp::Ordering;
     match year.cmp(&plan.go_live_year) {
         Ordering::Less => 0,

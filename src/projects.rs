@@ -211,9 +211,9 @@ impl<'a> Projects<'a> {
     /// written as it goes needs.
     pub fn default_decision(&self, o: &ProcessOutcome) -> Result<Decision> {
         let name = self.default_name(o);
-        let a = assess(None, &[Member::of(o)], self.scenario, &self.costing)
+        let facts = facts(&[Member::of(o)], self.scenario, &self.costing)
             .map_err(|e| e.error(&name, self.scenario))?;
-        let (priority, reasons) = priority::project_priority(&a.facts);
+        let (priority, reasons) = priority::project_priority(&facts);
         Ok(Decision {
             name,
             priority,
@@ -414,6 +414,46 @@ pub fn assess(
     scenario: &Scenario,
     defaults: &Costing,
 ) -> std::result::Result<Assessment, Saturated> {
+    let w = weigh(spec, members, scenario, defaults)?;
+    Ok(Assessment {
+        class: w.class,
+        facts: w.facts,
+        cost: w.projection.cost,
+        savings: w.projection.savings,
+        plan: w.plan.map_costs(Costs::shared),
+        economy: w.economy,
+        platform: w.platform,
+    })
+}
+
+/// What rules 4-7 decide on for a project serving `members`, as [`assess`] finds it, without
+/// the plan: a listing decides a default project for each of hundreds of thousands of
+/// processes, and keeping a plan would take a count on its class's shared costs from every
+/// thread, each a write to the same memory.
+pub fn facts(
+    members: &[Member],
+    scenario: &Scenario,
+    defaults: &Costing,
+) -> std::result::Result<ProjectFacts, Saturated> {
+    weigh(None, members, scenario, defaults).map(|w| w.facts)
+}
+
+/// An assessment whose plan borrows its costs where it can.
+struct Weighed<'c> {
+    class: WorkClass,
+    facts: ProjectFacts,
+    projection: projection::Outcome,
+    plan: ProjectPlan<Costs<'c>>,
+    economy: Economy,
+    platform: Option<Share>,
+}
+
+fn weigh<'c>(
+    spec: Option<&'c ProjectSpec>,
+    members: &[Member],
+    scenario: &Scenario,
+    defaults: &'c Costing,
+) -> std::result::Result<Weighed<'c>, Saturated> {
     let (class, effect) = project_effect(spec, members);
     let (plan, platform) = plan(spec, class, &effect, scenario, defaults);
     let economy = Economy {
@@ -433,15 +473,45 @@ pub fn assess(
         high_payback_within: scenario.high_payback_within,
         npv: projection.npv,
     };
-    Ok(Assessment {
+    Ok(Weighed {
         class,
         facts,
-        cost: projection.cost,
-        savings: projection.savings,
+        projection,
         plan,
         economy,
         platform,
     })
+}
+
+/// Where a plan's yearly costs come from.
+enum Costs<'c> {
+    /// Its class's, shared by every project of the class.
+    Class(&'c Arc<[i64]>),
+    /// The scenario's costs for the project.
+    Scenario(&'c [i64]),
+    /// Computed for the project.
+    Own(Vec<i64>),
+}
+
+impl AsRef<[i64]> for Costs<'_> {
+    fn as_ref(&self) -> &[i64] {
+        match self {
+            Costs::Class(costs) => costs,
+            Costs::Scenario(costs) => costs,
+            Costs::Own(costs) => costs,
+        }
+    }
+}
+
+impl Costs<'_> {
+    /// The costs to keep: a class's still shared.
+    fn shared(self) -> Arc<[i64]> {
+        match self {
+            Costs::Class(costs) => Arc::clone(costs),
+            Costs::Scenario(costs) => costs.into(),
+            Costs::Own(costs) => costs.into(),
+        }
+    }
 }
 
 /// A project's class (the scenario's, else its first process's) and its effect.
@@ -495,32 +565,31 @@ pub fn overclaim(spec: &ProjectSpec, members: &[Member]) -> Option<String> {
 
 /// Costs and timing: the scenario project's own keys over its class's defaults, plus its
 /// share of its class's platform.
-fn plan(
-    spec: Option<&ProjectSpec>,
+fn plan<'c>(
+    spec: Option<&'c ProjectSpec>,
     class: WorkClass,
     effect: &Effect,
     scenario: &Scenario,
-    costing: &Costing,
-) -> (ProjectPlan, Option<Share>) {
+    costing: &'c Costing,
+) -> (ProjectPlan<Costs<'c>>, Option<Share>) {
     let c = scenario.class(class);
     let go_live_year = spec.and_then(|s| s.go_live_year).unwrap_or(c.go_live_year);
-    let mut costs: Arc<[i64]> = match spec {
-        Some(s) if s.costs.is_some() => s.costs.as_deref().unwrap_or_default().into(),
-        Some(s) => projection::component_costs(
+    let mut costs = match spec {
+        Some(s) if s.costs.is_some() => Costs::Scenario(s.costs.as_deref().unwrap_or_default()),
+        Some(s) => Costs::Own(projection::component_costs(
             s.study_cost.unwrap_or(c.study_cost),
             s.initial_cost.unwrap_or(c.initial_cost),
             s.annual_cost.unwrap_or(c.annual_cost),
             go_live_year,
             scenario.horizon_years,
-        )
-        .into(),
-        None => costing.by_class[class as usize].clone(),
+        )),
+        None => Costs::Class(&costing.by_class[class as usize]),
     };
     let mut share = None;
     if costing.sharing.serves(class) {
-        let mut own = costs.to_vec();
+        let mut own = costs.as_ref().to_vec();
         share = costing.sharing.add_share(class, effect, &mut own);
-        costs = own.into();
+        costs = Costs::Own(own);
     }
     let plan = ProjectPlan {
         reduction_hours: match effect {
