@@ -43,6 +43,13 @@ pub struct Yen(pub i64);
 
 impl std::fmt::Display for Yen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Yen {
+    /// Writes the amount as [`Display`](std::fmt::Display) does, into any writer.
+    pub fn write_to(self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
         // Written backwards into a buffer, then handed over in one piece: "-¥" and 19 digits
         // with 6 separators fit in 32 bytes.
         let mut buf = [0u8; 32];

@@ -97,32 +97,41 @@ impl Reason {
     }
 }
 
-/// The sentence, written straight into the output: no intermediate strings for the common
-/// reasons, which a national inventory writes hundreds of thousands of times.
+/// The sentence, as [`Reason::write_to`] writes it.
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Reason {
+    /// Writes the sentence straight into `out`: no intermediate strings for the common
+    /// reasons, which a national inventory writes hundreds of thousands of times, and, into a
+    /// `String`, none of the formatting machinery's indirect calls for each part.
+    #[rustfmt::skip]
+    pub fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match *self {
-            Reason::BelowThreshold { hours, rank, selection } => below_threshold(f, hours, rank, &selection),
+            Reason::BelowThreshold { hours, rank, selection } => below_threshold(out, hours, rank, &selection),
             Reason::AlreadyAddressed(status) => {
-                write!(f, "{}: no new tool is needed now (status {}).", cap(status.phrase()), status.key())
+                write!(out, "{}: no new tool is needed now (status {}).", cap(status.phrase()), status.key())
             }
-            Reason::NotFeasible => f.write_str("Judged not feasible with current tools (feasible = no)."),
+            Reason::NotFeasible => out.write_str("Judged not feasible with current tools (feasible = no)."),
             Reason::QualitativeOnly => {
-                f.write_str("Only a qualitative effect can be stated: study other cities' results and measure first.")
+                out.write_str("Only a qualitative effect can be stated: study other cities' results and measure first.")
             }
-            Reason::NoEstimate => f.write_str(
+            Reason::NoEstimate => out.write_str(
                 "No estimate of hours saved and no reduction rate for its class: classify it or give an estimate.",
             ),
-            Reason::Blocker(b) => write!(f, "{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
-            Reason::PaybackWithin { year, within, horizon, npv } => sentence(f, &[
+            Reason::Blocker(b) => write!(out, "{}: decide after that (blocker {}).", cap(b.phrase()), b.key()),
+            Reason::PaybackWithin { year, within, horizon, npv } => sentence(out, &[
                 Text("Pays back in year "), Count(year), Text(", within "), Count(within),
                 Text(" years; NPV "), Money(npv), Text(" over "), Count(horizon), Text(" years."),
             ]),
-            Reason::LatePayback { year, within, npv } => sentence(f, &[
+            Reason::LatePayback { year, within, npv } => sentence(out, &[
                 Text("Pays back only in year "), Count(year), Text(", later than year "), Count(within),
                 Text("; NPV "), Money(npv), Text(": consider bundling or joint procurement."),
             ]),
-            Reason::NoPayback { horizon, npv } => sentence(f, &[
+            Reason::NoPayback { horizon, npv } => sentence(out, &[
                 Text("Does not pay back within "), Count(horizon), Text(" years; NPV "), Money(npv),
                 Text(": consider bundling with other processes or joint procurement."),
             ]),
@@ -140,11 +149,11 @@ use Part::{Count, Money, Text};
 
 /// Writes a sentence part by part. The payback sentences are written for nearly every process
 /// of a listing, and `write!` costs several times as much for each number in them.
-fn sentence(f: &mut fmt::Formatter<'_>, parts: &[Part]) -> fmt::Result {
+fn sentence(out: &mut impl fmt::Write, parts: &[Part]) -> fmt::Result {
     parts.iter().try_for_each(|part| match *part {
-        Text(text) => f.write_str(text),
-        Count(n) => f.write_str(itoa::Buffer::new().format(n)),
-        Money(yen) => fmt::Display::fmt(&Yen(yen), f),
+        Text(text) => out.write_str(text),
+        Count(n) => out.write_str(itoa::Buffer::new().format(n)),
+        Money(yen) => Yen(yen).write_to(out),
     })
 }
 
@@ -212,7 +221,7 @@ pub fn process_exclusion(
 }
 
 fn below_threshold(
-    f: &mut fmt::Formatter<'_>,
+    f: &mut impl fmt::Write,
     h: f64,
     rank: usize,
     ctx: &SelectionContext,

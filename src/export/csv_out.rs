@@ -144,7 +144,7 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
             codes.push_str(sep[0]);
             codes.push_str(r.code().key());
             texts.push_str(sep[1]);
-            let _ = write!(texts, "{r}");
+            let _ = r.write_to(&mut texts);
         }
         if layout.joint {
             w.text(p.inventory.as_deref().unwrap_or(""));
@@ -193,8 +193,15 @@ impl RowWriter {
     /// quotes when `clean` (the dialect's neutralising adds none).
     #[inline]
     fn text_of(&mut self, cell: &str, clean: bool) {
-        let cell = self.dialect.cell(cell);
-        let bytes = cell.as_bytes();
+        match self.dialect {
+            Dialect::Plain => self.put(cell.as_bytes(), clean),
+            dialect => self.put(dialect.cell(cell).as_bytes(), clean),
+        }
+    }
+
+    /// A cell's bytes as they are written, quoted if they need it (unless `clean`).
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8], clean: bool) {
         if !clean && needs_quotes(bytes) {
             self.quoted(bytes);
         } else {
