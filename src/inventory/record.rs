@@ -19,14 +19,42 @@ pub const MAX_HOURS: f64 = 1e9;
 #[inline]
 pub fn trim_cell(bytes: &[u8]) -> &[u8] {
     // Most cells have nothing to trim: neither end is ASCII space nor can start or end a wide
-    // space (U+3000 is E3 80 80, U+00A0 is C2 A0, U+FEFF is EF BB BF).
-    let clean_start = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0xE3 | 0xC2 | 0xEF);
-    let clean_end = |c: u8| !c.is_ascii_whitespace() && !matches!(c, 0x80 | 0xA0 | 0xBF);
+    // space; one look at a table for each end settles them.
     match (bytes.first(), bytes.last()) {
-        (Some(&first), Some(&last)) if clean_start(first) && clean_end(last) => bytes,
+        (Some(&first), Some(&last))
+            if (EDGES[first as usize] & STARTS) | (EDGES[last as usize] & ENDS) == 0 =>
+        {
+            bytes
+        }
         _ => trim_spaces(bytes),
     }
 }
+
+/// [`EDGES`]: the byte may start a space.
+const STARTS: u8 = 1;
+/// [`EDGES`]: the byte may end a space.
+const ENDS: u8 = 2;
+
+/// For each byte, whether a space may start ([`STARTS`]) or end ([`ENDS`]) with it: ASCII
+/// whitespace both; U+3000 is E3 80 80, U+00A0 is C2 A0, U+FEFF is EF BB BF.
+const EDGES: [u8; 256] = {
+    let mut edges = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_whitespace() {
+            edges[b] = STARTS | ENDS;
+        }
+        if matches!(c, 0xE3 | 0xC2 | 0xEF) {
+            edges[b] |= STARTS;
+        }
+        if matches!(c, 0x80 | 0xA0 | 0xBF) {
+            edges[b] |= ENDS;
+        }
+        b += 1;
+    }
+    edges
+};
 
 /// The wide spaces a cell may start or end with.
 const WIDE: [&[u8]; 3] = [
