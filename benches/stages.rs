@@ -13,7 +13,7 @@ use triage::pareto::{Ranking, rank};
 use triage::priority::{Effect, ProjectFacts, project_priority};
 use triage::projection::{Economy, ProjectPlan, component_costs, outcome};
 use triage::scenario::Scenario;
-use triage::{Listing, analyze_listing};
+use triage::{Listing, Ranked, Release, analyze_listing};
 
 /// One generated inventory and what the stages need from it.
 struct Fixture {
@@ -66,6 +66,7 @@ fn stages(c: &mut Criterion) {
         classify(&mut group, &f);
         project_and_prioritise(&mut group, &f);
         write(&mut group, &f);
+        list(&mut group, &f);
         group.finish();
     }
 }
@@ -198,6 +199,30 @@ fn write(group: &mut Group, f: &Fixture) {
             .unwrap();
             assert_eq!(out.len(), first.len());
         })
+    });
+}
+
+/// The listing as `triage run --only-selected -f csv` makes it once the file is read: rank,
+/// select, classify, project, prioritise and write each selected process, as it goes.
+fn list(group: &mut Group, f: &Fixture) {
+    let (scenario, rules) = (Scenario::builtin(), RuleTable::builtin());
+    let listing = |inventory: Inventory| {
+        let ranked = Ranked::new(inventory, &scenario, &rules).unwrap();
+        let mut out = Vec::new();
+        let (listing, release, dialect) = (Listing::Selected, Release::Free, Default::default());
+        let streamed =
+            triage::export::stream_csv(ranked, listing, release, &mut out, dialect, &mut |_| {})
+                .unwrap();
+        (streamed.summary.unwrap(), out.len())
+    };
+    let (summary, bytes) = listing(f.inventory.clone());
+    assert_eq!((summary.processes, summary.selected), (f.rows, f.selected));
+    group.bench_function(BenchmarkId::new("list-csv", f.label), |b| {
+        b.iter_batched(
+            || f.inventory.clone(),
+            |inventory| assert_eq!(listing(black_box(inventory)), (summary.clone(), bytes)),
+            criterion::BatchSize::LargeInput,
+        )
     });
 }
 
