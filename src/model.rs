@@ -292,7 +292,10 @@ impl Texts {
     pub fn get(&self, which: Text) -> &str {
         let k = which as usize;
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        let end = self.ends.get(k).map_or(self.joined.len(), |&end| end as usize);
+        let end = self
+            .ends
+            .get(k)
+            .map_or(self.joined.len(), |&end| end as usize);
         self.joined.get(start..end).unwrap_or_default()
     }
 

@@ -426,8 +426,8 @@ pub fn assess(
     })
 }
 
-/// What rules 4-7 decide on for a project serving `members`, as [`assess`] finds it, without
-/// the plan: a listing decides a default project for each of hundreds of thousands of
+/// What rules 4-7 decide on for a default project (none of the scenario's) serving
+/// `members`, as [`assess`] finds it, without the plan: a listing decides a default project for each of hundreds of thousands of
 /// processes, and keeping a plan would take a count on its class's shared costs from every
 /// thread, each a write to the same memory.
 pub fn facts(
@@ -448,6 +448,7 @@ struct Weighed<'c> {
     platform: Option<Share>,
 }
 
+/// [`assess`], with the plan's costs borrowed where they can be.
 fn weigh<'c>(
     spec: Option<&'c ProjectSpec>,
     members: &[Member],
