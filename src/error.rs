@@ -117,6 +117,11 @@ pub enum Error {
          points; a hundred million rows take a few gigabytes there)"
     )]
     Spill { source: std::io::Error },
+    /// A reading found ids used more than once among rows it did not keep; the reader reads
+    /// again to report them, and this never reaches a caller.
+    #[doc(hidden)]
+    #[error("ids are used more than once")]
+    Recheck(Box<crate::inventory::Recheck>),
     /// The report cannot be written.
     #[error("{path}: cannot write the output: {source}")]
     Output {

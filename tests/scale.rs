@@ -359,3 +359,90 @@ fn a_temporary_file_that_cannot_be_made_is_reported() {
     assert!(r.stdout.is_empty());
     assert!(!dir.path().join("out.csv").exists(), "no listing is left");
 }
+
+/// The id a test file gives row `i` instead of `i`, if any.
+type Repeat = dyn Fn(u64) -> Option<String>;
+
+/// Repeated ids are found over every row, not only among those a reading keeps: a file with
+/// an id used twice in rows below the listing's floor is refused with the messages a reading
+/// that keeps every row gives, whatever the ids look like and wherever the blocks end.
+#[test]
+fn a_repeated_id_among_rows_not_kept_is_reported_as_when_all_are() {
+    let file = |repeat: &Repeat| {
+        let mut text = String::from("id,department,task,process,annual_hours\n");
+        for i in 0..3_000u64 {
+            let id = repeat(i).unwrap_or_else(|| i.to_string());
+            let hours = if i % 100 == 0 { 5_000 } else { 10 };
+            text.push_str(&format!("{id},課{},業務{i},処理{i},{hours}\n", i % 7));
+        }
+        text
+    };
+    let shapes: [(&str, &Repeat); 5] = [
+        ("a number used again", &|i| (i == 2_500).then(|| "7".into())),
+        ("a text used again", &|i| {
+            [7, 2_500].contains(&i).then(|| "A-7".into())
+        }),
+        ("a kept row's number", &|i| {
+            (i == 2_501).then(|| "100".into())
+        }),
+        ("a numbered run repeated", &|i| {
+            (i >= 2_000).then(|| (i - 1_990).to_string())
+        }),
+        ("leading zeros", &|i| (i == 2_500).then(|| "007".into())),
+    ];
+    for (shape, repeat) in shapes {
+        let text = file(repeat);
+        let read = |keep: Keep, block_size, spill_after| {
+            let options = ReadOptions {
+                keep,
+                block_size,
+                spill_after,
+                ..Default::default()
+            };
+            read_bytes("dup.csv", text.as_bytes(), &options).map_err(|e| e.to_string())
+        };
+        let reference = read(Keep::All, 1 << 20, None);
+        if shape == "leading zeros" {
+            assert!(reference.is_ok(), "007 is not 7");
+        } else {
+            let message = reference.as_ref().expect_err(shape);
+            assert!(message.contains("is used again"), "{shape}: {message}");
+        }
+        for (block_size, spill_after) in [(1 << 20, None), (4_096, None), (4_096, Some(0))] {
+            let listed = Keep::Listed {
+                floor: 1_000.0,
+                ids: Default::default(),
+            };
+            let got = read(listed, block_size, spill_after);
+            match (&reference, &got) {
+                (Ok(all), Ok(listed)) => assert_eq!(all.rows, listed.rows, "{shape}"),
+                (Err(all), Err(listed)) => assert_eq!(all, listed, "{shape}"),
+                _ => panic!("{shape}, blocks of {block_size}: {reference:?} against {got:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
+    let mut text = String::from("id,department,task,process,annual_hours\n");
+    text.push_str("1,課,業務,処理,5000\n2,課,業務,処理,10\n2,課,業務,処理,20\n");
+    let dir = dir_with(&[("dup.csv", text.as_bytes())]);
+    let args = |only: bool| {
+        let mut args = vec!["run", "dup.csv", "-f", "csv", "-o", "out.csv"];
+        args.extend(only.then_some("--only-selected"));
+        args
+    };
+    let (all, selected) = (
+        run(triage(dir.path()).args(args(false))),
+        run(triage(dir.path()).args(args(true))),
+    );
+    assert_eq!((all.code, selected.code), (1, 1), "{}", selected.stderr);
+    assert!(
+        all.stderr
+            .contains("dup.csv:4:1: column id: id \"2\" is used again (first at line 3)"),
+        "{}",
+        all.stderr
+    );
+    assert_eq!(all.stderr, selected.stderr);
+}

@@ -87,6 +87,8 @@ pub fn names(paths: &[String]) -> Vec<String> {
 fn keep_for(keep: &Keep, name: &str) -> Keep {
     match keep {
         Keep::All => Keep::All,
+        // Each inventory's reading finds its own.
+        Keep::Repeated(repeated) => Keep::Repeated(repeated.clone()),
         Keep::Listed { floor, ids } => Keep::Listed {
             floor: *floor,
             ids: ids

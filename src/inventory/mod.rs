@@ -8,6 +8,7 @@
 mod columns;
 mod distinct;
 mod encoding;
+mod ids;
 mod joint;
 mod ranges;
 mod record;
@@ -41,6 +42,7 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub const BLOCK_SIZE: usize = 4 << 20;
 
 pub use distinct::DISTINCT_CAP;
+pub use ids::Repeated;
 
 /// The longest record (one row, quoted line breaks included) an inventory may hold. Real rows
 /// are a few hundred bytes; a longer one is almost always a quote left open, and the reading
@@ -96,10 +98,13 @@ pub enum Keep {
         floor: f64,
         ids: HashSet<String>,
     },
+    /// Rows whose id another row has too, found by a first reading; to report each with its
+    /// line (see [`ids`]).
+    Repeated(Arc<Repeated>),
 }
 
 impl Keep {
-    #[inline]
+    #[inline(always)]
     fn keeps(&self, hours: f64, id: &[u8]) -> bool {
         match self {
             Keep::All => true,
@@ -107,6 +112,7 @@ impl Keep {
                 hours >= *floor
                     || (!ids.is_empty() && std::str::from_utf8(id).is_ok_and(|id| ids.contains(id)))
             }
+            Keep::Repeated(repeated) => repeated.contains(id),
         }
     }
 }
@@ -126,6 +132,21 @@ pub struct ReadOptions<'a> {
     /// than this many bytes, or are on course to by the end of the file; for a reader that
     /// takes them in rank order, as a streamed listing does. Only a single CSV inventory spills.
     pub spill_after: Option<usize>,
+}
+
+impl ReadOptions<'_> {
+    /// These options for a second reading that keeps what `keep` says, quietly: no progress,
+    /// no fingerprint, no spill (it keeps a few rows).
+    fn again(&self, keep: Keep) -> ReadOptions<'_> {
+        ReadOptions {
+            keep,
+            block_size: self.block_size,
+            progress: &|_| {},
+            fingerprint: false,
+            sheet: self.sheet.clone(),
+            spill_after: None,
+        }
+    }
 }
 
 impl Default for ReadOptions<'_> {
@@ -148,24 +169,28 @@ pub fn read_path(path: &str, options: &ReadOptions) -> Result<Inventory> {
         source,
     };
     if path == "-" {
-        return read_from(path, &mut std::io::stdin(), None, options, None);
+        return reread(
+            read_from(path, &mut std::io::stdin(), None, options, None),
+            None,
+        );
     }
-    let mut file = std::fs::File::open(path).map_err(open_error)?;
-    let size = file.metadata().ok().map(|m| m.len());
-    // A second handle on the file, to read its data by position (see [`ranges`]).
-    let by_position = file.try_clone().ok();
-    read_from(path, &mut file, size, options, by_position.as_ref())
+    let read = |options: &ReadOptions| {
+        let mut file = std::fs::File::open(path).map_err(open_error)?;
+        let size = file.metadata().ok().map(|m| m.len());
+        // A second handle on the file, to read its data by position (see [`ranges`]).
+        let by_position = file.try_clone().ok();
+        read_from(path, &mut file, size, options, by_position.as_ref())
+    };
+    reread(read(options), Some(&|keep| read(&options.again(keep))))
 }
 
 /// Reads an inventory from its raw bytes; `source` names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8], options: &ReadOptions) -> Result<Inventory> {
-    read_from(
-        source,
-        &mut &bytes[..],
-        Some(bytes.len() as u64),
-        options,
-        None,
-    )
+    let read = |options: &ReadOptions| {
+        let size = Some(bytes.len() as u64);
+        read_from(source, &mut &bytes[..], size, options, None)
+    };
+    reread(read(options), Some(&|keep| read(&options.again(keep))))
 }
 
 /// Reads an inventory from `input`, of `size` bytes when known; `file`, when given, is
@@ -374,27 +399,38 @@ fn read_text_stream(
         (Some(file), Some(runs)) => Some(runs.finish(file, no_ids)),
         _ => None,
     };
-    // The names' last pools are counted while the ids are checked.
+    // The names' last pools are counted while the ids are checked: among the kept processes
+    // when they are every valid row or all that hold a repeated id, else by the ids noted.
+    let by_kept = !matches!(keep, Keep::Listed { .. });
     let (checked, (departments, tasks)) = rayon::join(
-        || {
-            check_unique_ids(
+        || match by_kept {
+            true => check_unique_ids(
                 &scanned.processes,
                 spilled.as_mut(),
                 &columns,
                 &mut problems,
             )
+            .map(|()| None),
+            false => Ok(Some(scanned.ids.repeated()).filter(|r| !r.is_empty())),
         },
         || distinct.counts(),
     );
-    checked.map_err(spill_error)?;
+    let repeated = checked.map_err(spill_error)?;
     if scanned.rows == 0 && problems.is_empty() {
         problems.push(Problem::at_line(
             header_line,
             "the file has a header but no processes",
         ));
     }
+    let recheck = |first| match repeated {
+        Some(repeated) => Err(Error::Recheck(Box::new(Recheck {
+            repeated: Arc::new(repeated),
+            first,
+        }))),
+        None => first,
+    };
     if !problems.is_empty() {
-        return Err(Error::Inventory(problems));
+        return recheck(Err(Error::Inventory(problems)));
     }
     let mut inventory = Inventory {
         source: source.to_string(),
@@ -432,7 +468,46 @@ fn read_text_stream(
             "{source}: skipped {n} empty record(s), first at line {first}"
         ));
     }
-    Ok(inventory)
+    recheck(Ok(inventory))
+}
+
+/// A reading that kept only some rows and found ids used more than once among all of them:
+/// what it read, and the ids, for [`reread`].
+#[derive(Debug)]
+pub struct Recheck {
+    repeated: Arc<Repeated>,
+    first: Result<Inventory>,
+}
+
+/// Settles a first reading: when it found repeated ids among rows it did not keep, `again`
+/// reads the input once more keeping the rows with those ids, and reports them as a reading
+/// that keeps every row does. Without a way to read again (standard input), the repeat is
+/// reported without its lines.
+fn reread(
+    first: Result<Inventory>,
+    again: Option<&dyn Fn(Keep) -> Result<Inventory>>,
+) -> Result<Inventory> {
+    let Err(Error::Recheck(recheck)) = first else {
+        return first;
+    };
+    let Recheck { repeated, first } = *recheck;
+    match again {
+        // Ids that share only a hash read again without a problem: the first reading stands.
+        Some(again) => again(Keep::Repeated(repeated)).and(first),
+        None => {
+            let mut problems = match first {
+                Ok(inventory) => Problems::new(&inventory.source),
+                Err(Error::Inventory(problems)) => problems,
+                Err(other) => return Err(other),
+            };
+            problems.push(Problem::at_line(
+                0,
+                "ids are used more than once among the rows not listed; read the inventory \
+                 from a file rather than standard input to see where",
+            ));
+            Err(Error::Inventory(problems))
+        }
+    }
 }
 
 /// Reads the data records after the header (`data`, then the rest of `input`) as `plan`

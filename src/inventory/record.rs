@@ -310,6 +310,8 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
 /// itself when the caller keeps it.
 pub struct Row<'r> {
     pub hours: f64,
+    /// The id cell, trimmed; empty when the file has no id column.
+    pub id: &'r [u8],
     pub department: &'r [u8],
     pub task: &'r [u8],
     pub process: Option<Box<Process>>,
@@ -381,6 +383,7 @@ pub fn parse<'r, F: Fields>(
     });
     Some(Row {
         hours: annual_hours,
+        id,
         department,
         task,
         process,

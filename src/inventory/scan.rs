@@ -9,6 +9,7 @@
 //! outcome is the same byte for byte with one thread or many, and with any block size.
 
 use super::columns::ColumnMap;
+use super::ids::IdKeys;
 use super::record::{self, Row};
 use super::record::{Fields, Unquoted};
 use super::spill::{OnDisk, Runs, Spill};
@@ -46,6 +47,8 @@ pub(super) struct BlockResult {
     /// Values read with a warning.
     notes: Problems,
     empty_lines: Vec<u64>,
+    /// The ids of its valid rows, kept or not.
+    ids: IdKeys,
     /// The block ends the reading at an overlong record; nothing after it counts.
     pub(super) stopped: bool,
 }
@@ -60,6 +63,8 @@ pub(super) struct Scanned {
     pub empty_lines: Vec<u64>,
     /// Values read with a warning, with their places.
     pub notes: Problems,
+    /// The ids of every valid row, kept or not.
+    pub ids: IdKeys,
 }
 
 /// The fixed parts of a scan shared by all workers.
@@ -189,6 +194,7 @@ impl BlockResult {
             problems: Problems::new(""),
             notes: Problems::new(""),
             empty_lines: Vec::new(),
+            ids: IdKeys::default(),
             stopped: false,
         }
     }
@@ -361,6 +367,8 @@ pub(super) struct Records<'p, 'o> {
     names: super::distinct::NameBatch<'p>,
     /// The block has a NUL byte somewhere: look for it in each record.
     nul: bool,
+    /// The file has an id column: note each row's id (see [`IdKeys`]).
+    ids: bool,
 }
 
 impl<'p, 'o> Records<'p, 'o> {
@@ -371,6 +379,7 @@ impl<'p, 'o> Records<'p, 'o> {
             out,
             names: plan.distinct.batch(),
             nul,
+            ids: plan.columns.index(super::Field::Id).is_some(),
         }
     }
 
@@ -405,6 +414,7 @@ impl<'p, 'o> Records<'p, 'o> {
         let keep = |hours: f64, id: &[u8]| plan.keep.keeps(hours, id);
         let Some(Row {
             hours,
+            id,
             department,
             task,
             process,
@@ -420,6 +430,9 @@ impl<'p, 'o> Records<'p, 'o> {
             return;
         };
         out.hours.add(hours);
+        if self.ids {
+            out.ids.add(id);
+        }
         self.names.add(department, task);
         if let Some(mut p) = process {
             p.row = out.rows;
@@ -446,6 +459,7 @@ impl<'p, 'o> Records<'p, 'o> {
         out.problems = Problems::new("");
         out.notes = Problems::new("");
         out.empty_lines.clear();
+        out.ids = IdKeys::default();
         out.stopped = false;
     }
 }
@@ -501,6 +515,7 @@ pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Probl
         hours: Sum::default(),
         empty_lines: Vec::new(),
         notes: Problems::new(""),
+        ids: IdKeys::default(),
     };
     let mut line_base = plan.first_line - 1;
     for r in results {
@@ -538,6 +553,7 @@ pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Probl
         }
         out.rows += r.rows;
         out.hours.merge(&r.hours);
+        out.ids.append(r.ids);
         line_base += r.newlines;
         if r.stopped {
             break;
