@@ -115,6 +115,13 @@ impl Keep {
             Keep::Repeated(repeated) => repeated.contains(id),
         }
     }
+
+    /// Whether repeated ids are found among the kept processes, which are every valid row or
+    /// all that hold an id found repeated; otherwise by the ids noted over every row (see
+    /// [`ids`]).
+    fn ids_among_kept(&self) -> bool {
+        !matches!(self, Keep::Listed { .. })
+    }
 }
 
 /// How to read an inventory.
@@ -399,11 +406,9 @@ fn read_text_stream(
         (Some(file), Some(runs)) => Some(runs.finish(file, no_ids)),
         _ => None,
     };
-    // The names' last pools are counted while the ids are checked: among the kept processes
-    // when they are every valid row or all that hold a repeated id, else by the ids noted.
-    let by_kept = !matches!(keep, Keep::Listed { .. });
+    // The names' last pools are counted while the ids are checked.
     let (checked, (departments, tasks)) = rayon::join(
-        || match by_kept {
+        || match keep.ids_among_kept() {
             true => check_unique_ids(
                 &scanned.processes,
                 spilled.as_mut(),

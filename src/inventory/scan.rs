@@ -81,6 +81,13 @@ pub(super) struct Plan<'a> {
     pub progress: &'a (dyn Fn(u64) + Sync),
 }
 
+impl Plan<'_> {
+    /// Whether the kept processes' ids are hashed, for a spill, to be checked for repeats.
+    fn ids_by_kept(&self) -> bool {
+        self.columns.index(super::Field::Id).is_some() && self.keep.ids_among_kept()
+    }
+}
+
 /// Reads data records from `head` (the bytes already read after the header) and then `input`.
 pub(super) fn scan(
     head: Vec<u8>,
@@ -238,8 +245,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 /// Sends a block's kept processes to disk when the spill says so; `len`: its bytes.
 pub(super) fn store(out: &mut BlockResult, plan: &Plan, len: usize) {
     if let Some(spill) = plan.spill {
-        let ids = plan.columns.index(super::Field::Id).is_some();
-        out.on_disk = spill.store(&mut out.kept, ids, len);
+        out.on_disk = spill.store(&mut out.kept, plan.ids_by_kept(), len);
     }
 }
 
@@ -536,7 +542,8 @@ pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Probl
         let row_base = out.rows;
         match &mut out.runs {
             Some(runs) => {
-                let on_disk = (r.on_disk).or_else(|| plan.spill?.write(&r.kept, ids));
+                let on_disk =
+                    (r.on_disk).or_else(|| plan.spill?.write(&r.kept, plan.ids_by_kept()));
                 // Without it the spill failed, and the scan with it.
                 if let Some(on_disk) = on_disk {
                     runs.push(on_disk, line_base, row_base);
