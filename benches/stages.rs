@@ -11,7 +11,7 @@ use triage::inventory::{Inventory, Keep, ReadOptions, read_bytes};
 use triage::model::{Priority, WorkClass};
 use triage::pareto::{Ranking, rank};
 use triage::priority::{Effect, ProjectFacts, project_priority};
-use triage::projection::{Economy, ProjectPlan, component_costs, outcome};
+use triage::projection::{Discounts, Economy, ProjectPlan, component_costs, outcome};
 use triage::scenario::Scenario;
 use triage::{Listing, Ranked, Release, analyze_listing};
 
@@ -125,6 +125,7 @@ fn project_and_prioritise(group: &mut Group, f: &Fixture) {
         first_fiscal_year: 2020,
         discount_rate: 0.0,
     };
+    let discounts = Discounts::new(economy.discount_rate, 8);
     let costs: std::sync::Arc<[i64]> =
         component_costs(2_684_000, 3_297_800, 2_750_000, 2, 8).into();
     let plans: Vec<ProjectPlan> = f
@@ -139,14 +140,14 @@ fn project_and_prioritise(group: &mut Group, f: &Fixture) {
         .collect();
     let paying = plans
         .iter()
-        .filter(|p| outcome(p, &economy).payback_year.is_some())
+        .filter(|p| outcome(p, &economy, &discounts).payback_year.is_some())
         .count();
     assert!(paying > 0);
     group.bench_function(BenchmarkId::new("project", f.label), |b| {
         b.iter(|| {
             let n = plans
                 .iter()
-                .map(|p| outcome(black_box(p), &economy))
+                .map(|p| outcome(black_box(p), &economy, &discounts))
                 .filter(|o| o.payback_year.is_some())
                 .count();
             assert_eq!(n, paying);
@@ -155,7 +156,7 @@ fn project_and_prioritise(group: &mut Group, f: &Fixture) {
     let facts: Vec<ProjectFacts> = plans
         .iter()
         .map(|p| {
-            let o = outcome(p, &economy);
+            let o = outcome(p, &economy, &discounts);
             ProjectFacts {
                 effect: Effect::Hours(p.reduction_hours),
                 blocker: None,

@@ -14,12 +14,13 @@ use crate::model::{Priority, Process, Reduction, WorkClass};
 use crate::pareto::Ranking;
 use crate::platforms::{ClassHours, PlatformOutcome, Share};
 use crate::priority::{self, Reason, Reasons, SelectionContext};
-use crate::projects::{Member, ProjectOutcome, Projects, project_effect};
+use crate::projects::{self, Member, ProjectOutcome, Projects, project_effect};
 use crate::provenance::{Fingerprint, Provenance};
 use crate::scenario::Scenario;
 use crate::summary::{self, Counts, Summary, Tally};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,9 +39,30 @@ pub struct ProcessOutcome {
     pub class_rule: Option<Basis>,
     /// Hours a year this process is expected to save (its own estimate or the class rate).
     pub reduction_hours: Option<f64>,
-    pub project: Option<Arc<str>>,
+    pub project: Option<ProjectName>,
     pub priority: Priority,
     pub reasons: Reasons,
+}
+
+/// The project a process is decided with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectName {
+    /// Its default project, named after its id and process (`8289456 台帳を登録する`, see
+    /// [`projects::own_name`]): a streamed listing decides hundreds of thousands of them, and
+    /// the name is written from the process's texts instead of being made and stored for each.
+    Own,
+    /// A scenario's project, or a default project whose name is stored.
+    Named(Arc<str>),
+}
+
+impl ProcessOutcome {
+    /// The name of the process's project, when it has one.
+    pub fn project_name(&self) -> Option<Cow<'_, str>> {
+        match self.project.as_ref()? {
+            ProjectName::Own => Some(Cow::Owned(projects::own_name(&self.input))),
+            ProjectName::Named(name) => Some(Cow::Borrowed(name)),
+        }
+    }
 }
 
 impl Serialize for ProcessOutcome {
@@ -62,7 +84,7 @@ impl Serialize for ProcessOutcome {
             class: Option<WorkClass>,
             class_rule: Option<String>,
             reduction_hours: Option<f64>,
-            project: Option<&'a str>,
+            project: Option<Cow<'a, str>>,
             priority: Priority,
             reasons: &'a [Reason],
         }
@@ -82,7 +104,7 @@ impl Serialize for ProcessOutcome {
             class: self.class,
             class_rule: self.class_rule.as_ref().map(Basis::describe),
             reduction_hours: self.reduction_hours,
-            project: self.project.as_deref(),
+            project: self.project_name(),
             priority: self.priority,
             reasons: &self.reasons,
         }
@@ -667,7 +689,7 @@ fn add_member(mut hours: ClassHours, m: Member) -> ClassHours {
 
 /// A process takes its project's name and decision.
 fn inherit(o: &mut ProcessOutcome, project: &ProjectOutcome) {
-    o.project = Some(project.name.clone());
+    o.project = Some(ProjectName::Named(project.name.clone()));
     o.priority = project.priority;
     o.reasons = project.reasons.clone();
 }

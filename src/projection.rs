@@ -123,7 +123,8 @@ pub fn savings_yen(reduction_hours: f64, labor_cost_per_hour: i64, months: u32) 
 pub fn project(plan: &ProjectPlan, economy: &Economy) -> Projection {
     let mut years = Vec::with_capacity(plan.costs.len());
     walk(plan, economy, |row| years.push(row));
-    let o = outcome(plan, economy);
+    let discounts = Discounts::new(economy.discount_rate, plan.costs.len());
+    let o = outcome(plan, economy, &discounts);
     Projection {
         years,
         payback_year: o.payback_year,
@@ -146,7 +147,11 @@ pub struct Outcome {
 
 /// Payback year and NPV of a plan, without keeping the yearly rows (a national inventory has
 /// hundreds of thousands of projects).
-pub fn outcome<C: AsRef<[i64]>>(plan: &ProjectPlan<C>, economy: &Economy) -> Outcome {
+pub fn outcome<C: AsRef<[i64]>>(
+    plan: &ProjectPlan<C>,
+    economy: &Economy,
+    discounts: &Discounts,
+) -> Outcome {
     let mut result = Outcome {
         payback_year: None,
         npv: 0,
@@ -155,7 +160,6 @@ pub fn outcome<C: AsRef<[i64]>>(plan: &ProjectPlan<C>, economy: &Economy) -> Out
         saturated: false,
     };
     let mut npv = 0.0f64;
-    let discount = 1.0 + economy.discount_rate;
     walk(plan, economy, |row| {
         let amounts = [
             row.cost,
@@ -168,15 +172,42 @@ pub fn outcome<C: AsRef<[i64]>>(plan: &ProjectPlan<C>, economy: &Economy) -> Out
         if result.payback_year.is_none() && paid_back {
             result.payback_year = Some(row.year);
         }
-        let net = row.savings as f64 - row.cost as f64;
-        npv += match discount == 1.0 {
-            true => net,
-            false => net / discount.powi(row.year as i32 - 1),
-        };
+        npv += discounts.present_value(row.savings as f64 - row.cost as f64, row.year);
         (result.cost, result.savings) = (row.cumulative_cost, row.cumulative_savings);
     });
     result.npv = npv.round() as i64;
     result
+}
+
+/// What a year's net amount is divided by to bring it back to the first year: (1 + discount
+/// rate)^(year - 1), computed once per scenario for its horizon, since every project of a
+/// national inventory needs the same few.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discounts {
+    rate: f64,
+    factors: Vec<f64>,
+}
+
+impl Discounts {
+    /// The factors of years 1 to `years` at `rate`.
+    pub fn new(rate: f64, years: usize) -> Discounts {
+        let base = 1.0 + rate;
+        let factors = (0..years).map(|k| base.powi(k as i32)).collect();
+        Discounts { rate, factors }
+    }
+
+    /// `net` of year `year` (1-based) in first-year yen; as given when the rate is 0.
+    #[inline]
+    fn present_value(&self, net: f64, year: u32) -> f64 {
+        if self.rate == 0.0 {
+            return net;
+        }
+        let k = year.saturating_sub(1) as usize;
+        match self.factors.get(k) {
+            Some(factor) => net / factor,
+            None => net / (1.0 + self.rate).powi(k as i32),
+        }
+    }
 }
 
 /// Calls `visit` with each year's row, in order.
@@ -311,6 +342,19 @@ mod tests {
             ..KAGOSHIMA
         };
         assert!(project(&project_one(), &econ).npv < project(&project_one(), &KAGOSHIMA).npv);
+    }
+
+    proptest! {
+        #[test]
+        fn discounts_are_each_years_power_of_the_rate(rate in 0.0f64..0.2, years in 0usize..12,
+                                                      net in -1e12f64..1e12, year in 1u32..20) {
+            let expected = match rate {
+                0.0 => net,
+                _ => net / (1.0 + rate).powi(year as i32 - 1),
+            };
+            let got = Discounts::new(rate, years).present_value(net, year);
+            prop_assert_eq!(got.to_bits(), expected.to_bits());
+        }
     }
 
     proptest! {

@@ -5,12 +5,12 @@
 //! (rules 4-7); its processes inherit the decision. Bundles are decided before anything else,
 //! so every default project can then be decided alone, in parallel, as its process is.
 
-use crate::analysis::ProcessOutcome;
+use crate::analysis::{ProcessOutcome, ProjectName};
 use crate::error::{Error, Result};
-use crate::model::{Blocker, Priority, Reduction, WorkClass};
+use crate::model::{Blocker, Priority, Process, Reduction, WorkClass};
 use crate::platforms::{ClassHours, Share, Sharing};
 use crate::priority::{self, Effect, ProjectFacts, Reason, Reasons};
-use crate::projection::{self, Economy, ProjectPlan, YearRow};
+use crate::projection::{self, Discounts, Economy, ProjectPlan, YearRow};
 use crate::scenario::{ProjectSpec, Scenario};
 use serde::{Serialize, Serializer};
 use std::collections::{HashMap, HashSet};
@@ -210,9 +210,12 @@ impl<'a> Projects<'a> {
     /// The decision of a default project, without the project record: what a listing that is
     /// written as it goes needs.
     pub fn default_decision(&self, o: &ProcessOutcome) -> Result<Decision> {
-        let name = self.default_name(o);
+        let name = match self.names.is_empty() {
+            true => ProjectName::Own,
+            false => ProjectName::Named(self.default_name(o)),
+        };
         let facts = facts(&[Member::of(o)], self.scenario, &self.costing)
-            .map_err(|e| e.error(&name, self.scenario))?;
+            .map_err(|e| e.error(&self.default_name(o), self.scenario))?;
         let (priority, reasons) = priority::project_priority(&facts);
         Ok(Decision {
             name,
@@ -222,13 +225,11 @@ impl<'a> Projects<'a> {
     }
 
     fn default_name(&self, o: &ProcessOutcome) -> Arc<str> {
-        let (id, process) = (o.input.id(), o.input.process());
-        if self.names.is_empty() {
-            let mut name = String::with_capacity(id.len() + 1 + process.len());
-            name.extend([id, " ", process]);
-            return Arc::from(name.as_str());
+        let name = own_name(&o.input);
+        match self.names.is_empty() {
+            true => name.into(),
+            false => unique_name(name, |n| self.names.contains(n)).into(),
         }
-        unique_name(format!("{id} {process}"), |n| self.names.contains(n)).into()
     }
 
     /// Projects and decides a project serving `members` (in rank order).
@@ -242,9 +243,17 @@ impl<'a> Projects<'a> {
     }
 }
 
+/// The name of a process's default project: its id and its process.
+pub fn own_name(p: &Process) -> String {
+    let (id, process) = (p.id(), p.process());
+    let mut name = String::with_capacity(id.len() + 1 + process.len());
+    name.extend([id, " ", process]);
+    name
+}
+
 /// What a process takes from its project.
 pub struct Decision {
-    pub name: Arc<str>,
+    pub name: ProjectName,
     pub priority: Priority,
     pub reasons: Reasons,
 }
@@ -265,6 +274,7 @@ pub fn unique_name(name: String, taken: impl Fn(&str) -> bool) -> String {
 pub struct Costing {
     by_class: Vec<Arc<[i64]>>,
     sharing: Sharing,
+    discounts: Discounts,
 }
 
 impl Costing {
@@ -286,6 +296,7 @@ impl Costing {
             // Indexed by the class: `WorkClass::ALL` is in declaration order.
             by_class: table.collect(),
             sharing: Sharing::new(scenario, hours),
+            discounts: Discounts::new(scenario.discount_rate, scenario.horizon_years as usize),
         }
     }
 
@@ -294,6 +305,7 @@ impl Costing {
         Costing {
             by_class: (self.by_class.iter()).map(|c| Arc::from(&c[..])).collect(),
             sharing: self.sharing.own_copy(),
+            discounts: self.discounts.clone(),
         }
     }
 }
@@ -462,7 +474,7 @@ fn weigh<'c>(
         first_fiscal_year: scenario.first_fiscal_year,
         discount_rate: scenario.discount_rate,
     };
-    let projection = projection::outcome(&plan, &economy);
+    let projection = projection::outcome(&plan, &economy, &defaults.discounts);
     if projection.saturated {
         return Err(Saturated);
     }

@@ -6,7 +6,7 @@ use triage::classify::RuleTable;
 use triage::export::{Format, render, stream_csv};
 use triage::inventory::{ReadOptions, read_bytes};
 use triage::model::Priority;
-use triage::projection::{Economy, ProjectPlan, outcome, project, savings_yen};
+use triage::projection::{Discounts, Economy, ProjectPlan, outcome, project, savings_yen};
 use triage::scenario::{ParetoRule, Scenario};
 use triage::{Listing, Ranked, Release};
 
@@ -92,10 +92,10 @@ proptest! {
         for o in &a.processes {
             prop_assert!(!o.reasons.is_empty());
             prop_assert_eq!(o.project.is_some(), o.priority != Priority::Excluded);
-            if let Some(name) = &o.project {
+            if let Some(name) = o.project_name() {
                 let owners = a.projects.iter().filter(|p| p.processes.iter().any(|id| id == o.input.id())).count();
                 prop_assert_eq!(owners, 1);
-                let project = a.projects.iter().find(|p| &p.name == name).unwrap();
+                let project = a.projects.iter().find(|p| *p.name == *name).unwrap();
                 prop_assert_eq!(project.priority, o.priority);
             }
         }
@@ -224,8 +224,9 @@ proptest! {
     ) {
         let go_live = go_live.min(costs.len() as u32);
         let higher: Vec<i64> = costs.iter().zip(&extra).map(|(c, e)| c + e).collect();
-        let cheap = outcome(&plan(hours, costs.clone(), go_live, months), &economy(rate));
-        let dear = outcome(&plan(hours, higher, go_live, months), &economy(rate));
+        let discounts = Discounts::new(economy(rate).discount_rate, costs.len());
+        let cheap = outcome(&plan(hours, costs.clone(), go_live, months), &economy(rate), &discounts);
+        let dear = outcome(&plan(hours, higher, go_live, months), &economy(rate), &discounts);
         let year = |o: &triage::projection::Outcome| o.payback_year.unwrap_or(u32::MAX);
         prop_assert!(year(&dear) >= year(&cheap), "{:?} paid back before {:?}", dear, cheap);
         prop_assert!(dear.npv <= cheap.npv);

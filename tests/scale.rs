@@ -238,8 +238,7 @@ fn the_streamed_listing_equals_the_in_memory_one() {
             assert_eq!(summary, analysis.summary, "{listing:?}");
         }
         let bundled = analysis.processes.iter().filter(|o| {
-            o.project
-                .as_deref()
+            o.project_name()
                 .is_some_and(|name| scenario.projects.iter().any(|p| p.name == name))
         });
         assert!(bundled.count() >= 3, "the scenario's bundles are exercised");

@@ -5,10 +5,10 @@
 //! held in memory at a time.
 
 use super::excel_csv::Dialect;
-use crate::analysis::{Analysis, Listing, ProcessOutcome, Ranked, Release};
+use crate::analysis::{Analysis, Listing, ProcessOutcome, ProjectName, Ranked, Release};
 use crate::classify::Basis;
 use crate::error::{Error, Result};
-use crate::model::WorkClass;
+use crate::model::{Process, WorkClass};
 use crate::summary::Summary;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -162,7 +162,11 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
         w.plain(o.class.map_or("", WorkClass::key));
         w.text(o.class_rule.as_ref().map_or("", Basis::text));
         w.plain(o.reduction_hours.map_or("", |h| reduction.format(h)));
-        w.text(o.project.as_deref().unwrap_or(""));
+        match &o.project {
+            Some(ProjectName::Own) => w.own_project(p, clean),
+            Some(ProjectName::Named(name)) => w.text(name),
+            None => w.text(""),
+        }
         w.plain(o.priority.key());
         w.plain(&codes);
         w.text(&texts);
@@ -208,6 +212,20 @@ impl RowWriter {
             self.out.extend_from_slice(bytes);
         }
         self.out.push(b',');
+    }
+
+    /// A process's own project's name, `id process` (see [`ProjectName::Own`]), written from
+    /// its texts; `clean` as for [`RowWriter::text_of`], for both.
+    fn own_project(&mut self, p: &Process, clean: bool) {
+        match (self.dialect, clean) {
+            (Dialect::Plain, true) => {
+                self.out.extend_from_slice(p.id().as_bytes());
+                self.out.push(b' ');
+                self.out.extend_from_slice(p.process().as_bytes());
+                self.out.push(b',');
+            }
+            _ => self.text(&crate::projects::own_name(p)),
+        }
     }
 
     /// A cell made by `triage` that holds none of the bytes that need quotes: a number, a

@@ -229,7 +229,8 @@ fn processes(ws: &mut Worksheet, a: &Analysis, f: &Formats) -> Result<(), XlsxEr
             Cell::Text(o.class.map_or("", WorkClass::key)),
             o.class_rule.map_or(Cell::Empty, |b| Cell::Text(b.text())),
             o.reduction_hours.map_or(Cell::Empty, Cell::Number),
-            Cell::Text(o.project.as_deref().unwrap_or("")),
+            o.project_name()
+                .map_or(Cell::Text(""), |n| Cell::Owned(n.into_owned())),
             Cell::Text(o.priority.key()),
             Cell::Owned(joined(o, |r| r.code().key().to_string(), ";")),
             Cell::Owned(joined(o, |r| r.to_string(), " ")),

@@ -275,7 +275,7 @@ fn priorities(a: &Analysis, lang: Lang) -> Part {
                 th { (w.payback) } th { (w.priority) } th { (w.reasons) }
             } }
             tbody { @for o in selected.iter().take(MAX_LISTED) {
-                @let project = o.project.as_deref().and_then(|n| projects.get(n));
+                @let project = o.project_name().and_then(|n| projects.get(n.as_ref()));
                 tr {
                     td.num { (count(o.rank)) } td { (o.input.id()) } td { (o.input.department()) }
                     td { (o.input.task()) } td { (o.input.process()) }
