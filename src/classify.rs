@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Process, WorkClass};
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind, StartKind, dfa, nfa};
 use serde::Deserialize;
 use std::sync::Mutex;
@@ -170,18 +170,26 @@ impl RuleTable {
         if let Some(class) = p.class {
             return (class, Basis::Inventory);
         }
-        let fields = [
-            (TextField::Process, p.process()),
-            (TextField::Task, p.task()),
-            (TextField::Affair, p.affair()),
-        ];
+        let first = self.matcher.first(p.process().as_bytes());
+        self.credit(TextField::Process, first)
+            .unwrap_or_else(|| self.classify_after_process(p))
+    }
+
+    /// The class of a process whose process name matched no keyword.
+    fn classify_after_process(&self, p: &Process) -> (WorkClass, Basis) {
+        let fields = [(TextField::Task, p.task()), (TextField::Affair, p.affair())];
         for (field, text) in fields {
-            let first = self.matcher.first(text.as_bytes());
-            if let Some((class, credits)) = first.and_then(|id| self.patterns.get(id)) {
-                return (*class, Basis::Rule(credits[field as usize]));
+            if let Some(classified) = self.credit(field, self.matcher.first(text.as_bytes())) {
+                return classified;
             }
         }
         (WorkClass::Other, Basis::NoMatch)
+    }
+
+    /// The class and credit of keyword `id` found in `field`.
+    fn credit(&self, field: TextField, id: Option<usize>) -> Option<(WorkClass, Basis)> {
+        let (class, credits) = self.patterns.get(id?)?;
+        Some((*class, Basis::Rule(credits[field as usize])))
     }
 }
 
@@ -224,25 +232,32 @@ impl Matcher {
     /// The smallest id of a keyword in `text`.
     fn first(&self, text: &[u8]) -> Option<usize> {
         match self {
-            Matcher::Dfa(a) => smallest_match(a, text),
-            Matcher::Nfa(a) => smallest_match(a, text),
+            Matcher::Dfa(a) => walk(a, text),
+            Matcher::Nfa(a) => walk(a, text),
         }
     }
 }
 
 /// Walks `text` through `automaton`, taking the smallest pattern id of every match state met.
-fn smallest_match(automaton: &impl Automaton, text: &[u8]) -> Option<usize> {
+fn walk(automaton: &impl Automaton, text: &[u8]) -> Option<usize> {
     let mut state = automaton.start_state(Anchored::No).ok()?;
-    let mut first: Option<usize> = None;
+    let mut first = None;
     for &byte in text {
         state = automaton.next_state(Anchored::No, state, byte);
-        if automaton.is_special(state) && automaton.is_match(state) {
-            let ids = (0..automaton.match_len(state)).map(|i| automaton.match_pattern(state, i));
-            let here = ids.map(|id| id.as_usize()).min();
-            first = first.into_iter().chain(here).min();
-        }
+        first = smallest(automaton, state, first);
     }
     first
+}
+
+/// The smaller of `first` and the smallest pattern id matching at `state`.
+#[inline(always)]
+fn smallest(automaton: &impl Automaton, state: StateID, first: Option<usize>) -> Option<usize> {
+    if !(automaton.is_special(state) && automaton.is_match(state)) {
+        return first;
+    }
+    let ids = (0..automaton.match_len(state)).map(|i| automaton.match_pattern(state, i));
+    let here = ids.map(|id| id.as_usize()).min();
+    first.into_iter().chain(here).min()
 }
 
 #[cfg(test)]
