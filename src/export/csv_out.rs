@@ -130,6 +130,7 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
     let mut w = RowWriter {
         out: Vec::with_capacity(rows.len() * 400),
         dialect: layout.dialect,
+        lasting: Default::default(),
     };
     // Reused for every row: numbers and the texts made of several parts.
     let [mut codes, mut texts] = [String::new(), String::new()];
@@ -160,7 +161,7 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
         w.plain(share.format(o.cumulative_share));
         w.plain(if o.selected { "true" } else { "false" });
         w.plain(o.class.map_or("", WorkClass::key));
-        w.text(o.class_rule.as_ref().map_or("", Basis::text));
+        w.lasting(o.class_rule.as_ref().map_or("", Basis::text));
         w.plain(o.reduction_hours.map_or("", |h| reduction.format(h)));
         match &o.project {
             Some(ProjectName::Own) => w.own_project(p, clean),
@@ -183,6 +184,10 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
 struct RowWriter {
     out: Vec<u8>,
     dialect: Dialect,
+    /// Cells of texts made once for the whole run (the classifier's credits), as written, by
+    /// where their text lies: a listing has a few dozen, each looked at once here instead of
+    /// on every row.
+    lasting: foldhash::HashMap<(usize, usize), Vec<u8>>,
 }
 
 impl RowWriter {
@@ -212,6 +217,23 @@ impl RowWriter {
             self.out.extend_from_slice(bytes);
         }
         self.out.push(b',');
+    }
+
+    /// [`RowWriter::text`] of a text that lives as long as the program, written as it was the
+    /// first time.
+    fn lasting(&mut self, cell: &'static str) {
+        let key = (cell.as_ptr() as usize, cell.len());
+        let dialect = self.dialect;
+        let written = self.lasting.entry(key).or_insert_with(|| {
+            let mut w = RowWriter {
+                out: Vec::new(),
+                dialect,
+                lasting: Default::default(),
+            };
+            w.text(cell);
+            w.out
+        });
+        self.out.extend_from_slice(written);
     }
 
     /// A process's own project's name, `id process` (see [`ProjectName::Own`]), written from
@@ -320,7 +342,7 @@ mod tests {
             rows in prop::collection::vec(
                 prop::collection::vec("[a,\"\r\n 課'=-]{0,6}", 2..5), 1..4),
         ) {
-            let mut w = RowWriter { out: Vec::new(), dialect: Dialect::Plain };
+            let mut w = RowWriter { out: Vec::new(), dialect: Dialect::Plain, lasting: Default::default() };
             let mut reference = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
             for row in &rows {
                 // As for a process's texts: one look at the row's cells together.
@@ -331,6 +353,25 @@ mod tests {
             }
             let reference = reference.into_inner().unwrap();
             prop_assert_eq!(String::from_utf8(w.out).unwrap(), String::from_utf8(reference).unwrap());
+        }
+    }
+
+    #[test]
+    fn lasting_texts_are_written_as_other_texts_every_time() {
+        let cells: [&'static str; 4] = ["a", "data-entry: \"入力\" in process", "=1,2", ""];
+        let excel = Dialect::Excel(super::super::excel_csv::ExcelEncoding::Utf8Bom);
+        for dialect in [Dialect::Plain, excel] {
+            let new = || RowWriter {
+                out: Vec::new(),
+                dialect,
+                lasting: Default::default(),
+            };
+            let (mut lasting, mut each) = (new(), new());
+            for cell in cells.iter().chain(&cells) {
+                lasting.lasting(cell);
+                each.text(cell);
+            }
+            assert_eq!(lasting.out, each.out, "{dialect:?}");
         }
     }
 
