@@ -507,13 +507,20 @@ fn lines_from_offsets(out: &mut BlockResult, bytes: &[u8]) {
 /// Joins block results in file order, turning block-relative lines and rows into the file's.
 /// When some blocks' processes went to disk, those held in memory follow them, so that every
 /// block's are a run of [`Runs`] and memory is free for the ranking.
-pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Problems) -> Scanned {
+pub(super) fn merge(
+    mut results: Vec<BlockResult>,
+    plan: &Plan,
+    problems: &mut Problems,
+) -> Scanned {
     let spilled = results.iter().any(|r| r.on_disk.is_some());
     let ids = plan.columns.index(super::Field::Id).is_some();
     let kept = match spilled {
         true => 0,
         false => results.iter().map(|r| r.kept.len()).sum(),
     };
+    if !spilled {
+        place_kept(&mut results, plan.first_line - 1, ids);
+    }
     let mut out = Scanned {
         processes: Vec::with_capacity(kept),
         runs: spilled.then(Runs::default),
@@ -549,14 +556,7 @@ pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Probl
                     runs.push(on_disk, line_base, row_base);
                 }
             }
-            None => out.processes.extend(r.kept.into_iter().map(|mut p| {
-                p.line += line_base;
-                p.row += row_base;
-                if !ids {
-                    p.set_id(&p.row.to_string());
-                }
-                p
-            })),
+            None => out.processes.extend(r.kept),
         }
         out.rows += r.rows;
         out.hours.merge(&r.hours);
@@ -567,6 +567,29 @@ pub(super) fn merge(results: Vec<BlockResult>, plan: &Plan, problems: &mut Probl
         }
     }
     out
+}
+
+/// Turns the block-relative lines and rows of the blocks' kept processes into the file's, the
+/// blocks side by side: each process is somewhere else in memory, and one thread would wait
+/// for each in turn. Without an id column, a process's id is its row.
+fn place_kept(results: &mut [BlockResult], line_base: u64, ids: bool) {
+    use rayon::prelude::*;
+    let bases: Vec<(u64, usize)> = (results.iter())
+        .scan((line_base, 0), |(line, row), r| {
+            let base = (*line, *row);
+            (*line, *row) = (*line + r.newlines, *row + r.rows);
+            Some(base)
+        })
+        .collect();
+    (results.par_iter_mut().zip(bases)).for_each(|(r, (line_base, row_base))| {
+        for p in &mut r.kept {
+            p.line += line_base;
+            p.row += row_base;
+            if !ids {
+                p.set_id(&p.row.to_string());
+            }
+        }
+    });
 }
 
 #[cfg(test)]
