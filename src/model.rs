@@ -262,18 +262,48 @@ pub enum Text {
 pub struct Texts {
     joined: Box<str>,
     /// Where each text but the last ends; the last ends with `joined`. Eight ends, not nine,
-    /// keep a [`Process`] within 128 bytes, two cache lines.
+    /// keep a [`Process`] within 128 bytes, two cache lines. The last end's top bit is
+    /// [`PLAIN`].
     ends: [u32; 8],
+}
+
+/// On the last of [`Texts::ends`]: no text holds a byte that puts a CSV cell in quotes (a
+/// comma, a quote, a carriage return or a line feed), so a listing writes them as they are
+/// without looking at them again. Ends are at most a record's length, far below this bit.
+const PLAIN: u32 = 1 << 31;
+
+/// Whether `text` holds none of the bytes that put a CSV cell in quotes.
+pub fn csv_plain(text: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', text).is_none() && memchr::memchr(b'\r', text).is_none()
 }
 
 impl Texts {
     /// The texts in the order of [`Text`].
     pub fn new(parts: [&str; 9]) -> Texts {
+        let mut texts = Texts::joining(parts);
+        if csv_plain(texts.joined.as_bytes()) {
+            texts.ends[7] |= PLAIN;
+        }
+        texts
+    }
+
+    /// [`Texts::new`] of the cells of a CSV record that has no quote and is split on commas:
+    /// they can hold no comma, quote or line ending, which spares looking.
+    pub fn unquoted(parts: [&str; 9]) -> Texts {
+        let mut texts = Texts::joining(parts);
+        debug_assert!(csv_plain(texts.joined.as_bytes()), "{parts:?}");
+        texts.ends[7] |= PLAIN;
+        texts
+    }
+
+    fn joining(parts: [&str; 9]) -> Texts {
         let mut joined = String::with_capacity(parts.iter().map(|p| p.len()).sum());
         let mut ends = [0u32; 8];
         for (end, part) in ends.iter_mut().zip(parts) {
             joined.push_str(part);
-            *end = u32::try_from(joined.len()).unwrap_or(u32::MAX);
+            *end = u32::try_from(joined.len())
+                .unwrap_or(u32::MAX)
+                .min(PLAIN - 1);
         }
         joined.push_str(parts[8]);
         Texts {
@@ -291,12 +321,15 @@ impl Texts {
 
     pub fn get(&self, which: Text) -> &str {
         let k = which as usize;
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        let end = self
-            .ends
-            .get(k)
-            .map_or(self.joined.len(), |&end| end as usize);
+        let end = |k: usize| (self.ends[k] & !PLAIN) as usize;
+        let start = if k == 0 { 0 } else { end(k - 1) };
+        let end = if k < 8 { end(k) } else { self.joined.len() };
         self.joined.get(start..end).unwrap_or_default()
+    }
+
+    /// Whether no text holds a byte that puts a CSV cell in quotes (see [`csv_plain`]).
+    pub fn plain(&self) -> bool {
+        self.ends[7] & PLAIN != 0
     }
 
     /// Every text, one after the other.
@@ -461,6 +494,17 @@ mod tests {
             let texts = Texts::new(parts.each_ref().map(String::as_str));
             prop_assert_eq!(texts.all(), parts.each_ref().map(String::as_str));
             prop_assert_eq!(texts.joined(), parts.concat());
+        }
+
+        /// Texts know whether a CSV cell would quote any of them, and give back their parts
+        /// either way.
+        #[test]
+        fn texts_know_whether_csv_quotes_them(parts in prop::array::uniform9("[a課,\"\r\n ]{0,3}")) {
+            let texts = Texts::new(parts.each_ref().map(String::as_str));
+            prop_assert_eq!(texts.all(), parts.each_ref().map(String::as_str));
+            let quoted = parts.iter().any(|p| p.contains([',', '"', '\r', '\n']));
+            prop_assert_eq!(texts.plain(), !quoted);
+            prop_assert_eq!(texts.with_id("x,y").plain(), false);
         }
     }
 }

@@ -445,3 +445,27 @@ fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
     );
     assert_eq!(all.stderr, selected.stderr);
 }
+
+#[test]
+fn a_comma_in_a_tab_separated_inventory_is_quoted_in_the_streamed_listing() {
+    // Split on tabs, a record without quotes may hold commas: its cells must still be quoted.
+    let text = "id\tdepartment\ttask\tprocess\tannual_hours\n1\t課\t業務\t入力,確認\t5000\n";
+    let dir = dir_with(&[("tab.tsv", text.as_bytes())]);
+    let out = run(triage(dir.path()).args([
+        "run",
+        "tab.tsv",
+        "--only-selected",
+        "-f",
+        "csv",
+        "-o",
+        "out.csv",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listing = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    let row = listing.lines().nth(1).unwrap();
+    assert!(row.starts_with("1,1,課,,業務,\"入力,確認\","), "{row}");
+    assert!(
+        row.contains(",\"1 入力,確認\","),
+        "the project's name is quoted too: {row}"
+    );
+}

@@ -150,8 +150,8 @@ fn format_rows(rows: &[ProcessOutcome], layout: Layout) -> Vec<u8> {
         if layout.joint {
             w.text(p.inventory.as_deref().unwrap_or(""));
         }
-        // The inventory's texts almost never need quotes: one look at all of them at once.
-        let clean = !needs_quotes(p.texts.joined().as_bytes());
+        // The inventory's texts almost never need quotes, which was found as they were read.
+        let clean = p.texts.plain();
         w.text_of(p.id(), clean);
         w.plain(rank.format(o.rank));
         for text in [p.department(), p.section(), p.task(), p.process()] {

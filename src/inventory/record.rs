@@ -107,6 +107,11 @@ pub trait Fields {
     fn text_of(&self, _cell: &[u8]) -> Option<&str> {
         None
     }
+    /// Whether the record had no quote: its cells are then its raw fields, which hold no
+    /// delimiter and no line ending.
+    fn unquoted(&self) -> bool {
+        false
+    }
 }
 
 impl Fields for csv::ByteRecord {
@@ -152,6 +157,9 @@ impl Fields for Unquoted<'_, '_> {
         let at = self.start + offset_in(self.record.as_slice(), cell)?;
         self.block.get(at..at + cell.len())
     }
+    fn unquoted(&self) -> bool {
+        true
+    }
 }
 
 /// A zero-copy record with no quote character in it, read from pieces of a file that were
@@ -195,6 +203,9 @@ impl<'r> Fields for Buffered<'r, '_> {
             .as_ref()?;
         let at = offset_in(whole, cell)?;
         text.get(at..at + cell.len())
+    }
+    fn unquoted(&self) -> bool {
+        true
     }
 }
 
@@ -319,11 +330,13 @@ pub struct Row<'r> {
 
 /// Parses one non-empty record with the right number of fields; `None` if any cell is bad.
 /// `keep(hours, id)` says whether to build the [`Process`]; without an id column the id is
-/// left empty for the caller to fill with the row number.
+/// left empty for the caller to fill with the row number. `comma`: the record was split on
+/// commas.
 pub fn parse<'r, F: Fields>(
     rec: &'r F,
     line: u64,
     columns: &ColumnMap,
+    comma: bool,
     keep: &dyn Fn(f64, &[u8]) -> bool,
     problems: &mut Problems,
     notes: &mut Problems,
@@ -357,8 +370,12 @@ pub fn parse<'r, F: Fields>(
         return None;
     }
     let process = keep(annual_hours, id).then(|| {
+        let texts = match comma && rec.unquoted() {
+            true => Texts::unquoted,
+            false => Texts::new,
+        };
         Box::new(Process {
-            texts: Texts::new([
+            texts: texts([
                 cells.text_of(id),
                 cells.text(Field::Bureau),
                 cells.text(Field::Division),

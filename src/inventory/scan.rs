@@ -428,6 +428,7 @@ impl<'p, 'o> Records<'p, 'o> {
             rec,
             place,
             plan.columns,
+            plan.delimiter == b',',
             &keep,
             &mut out.problems,
             &mut out.notes,
