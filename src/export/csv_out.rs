@@ -280,10 +280,11 @@ impl RowWriter {
     }
 }
 
-/// A cell with a comma, a quote, a carriage return or a line feed must be quoted.
+/// A cell with a comma, a quote, a carriage return or a line feed must be quoted (the rule
+/// [`crate::model::csv_plain`] gives, which the reader also applies to a process's texts).
 #[inline]
 fn needs_quotes(cell: &[u8]) -> bool {
-    memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some()
+    !crate::model::csv_plain(cell)
 }
 
 /// Writes an `f64` as `{}` does: the shortest digits that read back to the same value, never
