@@ -251,6 +251,11 @@ pub(crate) struct NameBatch<'a> {
 
 impl NameBatch<'_> {
     pub(super) fn add(&mut self, department: &[u8], task: &[u8]) {
+        let over = &self.owner.over;
+        if over[0].load(Ordering::Relaxed) && over[1].load(Ordering::Relaxed) {
+            // Both counts are given up: nothing of this row's names is needed.
+            return;
+        }
         let department_hash = match self.department_hash {
             Some(hash) if self.department == department => hash,
             _ => {
@@ -376,5 +381,22 @@ mod tests {
             (Some(5), None),
             "6 tasks pass the cap of 5"
         );
+    }
+
+    #[test]
+    fn names_are_not_hashed_once_both_counts_are_given_up() {
+        let distinct = Distinct::with_cap(2);
+        let mut batch = distinct.batch();
+        ["a", "b", "c"]
+            .iter()
+            .for_each(|d| batch.add(d.as_bytes(), b"z"));
+        batch.finish();
+        assert_eq!(distinct.counts(), (None, None));
+        let mut batch = distinct.batch();
+        batch.add(b"d", b"w");
+        assert!(batch.hashes.iter().all(Vec::is_empty), "nothing noted");
+        assert_eq!(batch.department_hash, None, "nothing hashed");
+        batch.finish();
+        assert_eq!(distinct.counts(), (None, None));
     }
 }
