@@ -422,6 +422,56 @@ fn a_repeated_id_among_rows_not_kept_is_reported_as_when_all_are() {
     }
 }
 
+/// The same over ids numbered in no order, as a survey sorted by hours has them: enough of
+/// them for the reading to mark numbers in a bitmap instead of sorting them.
+#[test]
+fn a_repeated_id_among_shuffled_numbers_is_reported_as_when_all_are() {
+    const ROWS: u64 = 70_000;
+    fn shuffled(i: u64) -> u64 {
+        (i * 7_919) % (ROWS + 1) + 1_000
+    }
+    let shapes: [(&str, &Repeat); 3] = [
+        ("no id used again", &|_| None),
+        ("a number used again", &|i| {
+            (i == 50_000).then(|| shuffled(10).to_string())
+        }),
+        ("a run over shuffled numbers", &|i| {
+            (69_000..69_050)
+                .contains(&i)
+                .then(|| (i - 68_000).to_string())
+        }),
+    ];
+    for (shape, repeat) in shapes {
+        let mut text = String::from("id,department,task,process,annual_hours\n");
+        for i in 0..ROWS {
+            let id = repeat(i).unwrap_or_else(|| shuffled(i).to_string());
+            let hours = if i % 1_000 == 0 { 5_000 } else { 10 };
+            text.push_str(&format!("{id},課{},業務,処理{i},{hours}\n", i % 7));
+        }
+        let read = |keep: Keep| {
+            let options = ReadOptions {
+                keep,
+                ..Default::default()
+            };
+            read_bytes("dup.csv", text.as_bytes(), &options).map_err(|e| e.to_string())
+        };
+        let listed = Keep::Listed {
+            floor: 1_000.0,
+            ids: Default::default(),
+        };
+        match (read(Keep::All), read(listed)) {
+            (Ok(all), Ok(listed)) if shape == "no id used again" => {
+                assert_eq!(all.rows, listed.rows);
+            }
+            (Err(all), Err(listed)) if shape != "no id used again" => {
+                assert!(all.contains("is used again"), "{shape}: {all}");
+                assert_eq!(all, listed, "{shape}");
+            }
+            (all, listed) => panic!("{shape}: {all:?} against {listed:?}"),
+        }
+    }
+}
+
 #[test]
 fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
     let mut text = String::from("id,department,task,process,annual_hours\n");

@@ -6,9 +6,10 @@
 //! as it is read ([`IdKeys`]): a run of consecutive whole numbers, the usual numbering of a
 //! survey, as its two ends; any other id as one 8-byte key, its number or the hash of its
 //! text. Once all rows are read, runs and keys are sorted and compared
-//! ([`IdKeys::repeated`]); the ids found more than once ([`Repeated`]) are few, and a second
-//! reading keeps exactly the rows that hold them, to report each with its line as a reading
-//! that keeps every row does.
+//! ([`IdKeys::repeated`]); numbers outside runs that lie close together, as in a survey sorted
+//! by some other column, are marked in a bitmap of their range instead of sorted. The ids
+//! found more than once ([`Repeated`]) are few, and a second reading keeps exactly the rows
+//! that hold them, to report each with its line as a reading that keeps every row does.
 
 use rayon::prelude::*;
 
@@ -72,25 +73,120 @@ impl IdKeys {
     /// The ids noted more than once.
     pub(super) fn repeated(mut self) -> Repeated {
         self.finish();
-        let (mut runs, mut numbers, mut hashes) = (self.runs, self.numbers, self.hashes);
+        let (mut runs, numbers, mut hashes) = (self.runs, self.numbers, self.hashes);
         runs.par_sort_unstable();
-        numbers.par_sort_unstable();
         hashes.par_sort_unstable();
-        let spans = merged(runs.into_iter(), numbers.into_iter().map(|n| (n, n)));
-        let mut repeated = Repeated::default();
-        let mut reach: Option<u64> = None;
-        for (first, last) in spans {
-            if let Some(reach) = reach.filter(|&r| r >= first) {
-                push_span(&mut repeated.numbers, (first, last.min(reach)));
-            }
-            reach = Some(reach.map_or(last, |r| r.max(last)));
-        }
-        repeated.hashes = (hashes.windows(2))
+        let numbers = match Seen::for_numbers(&numbers) {
+            Some(seen) => repeated_by_marking(seen, &runs, &numbers),
+            None => repeated_by_sorting(runs, numbers),
+        };
+        let mut hashes: Vec<u64> = (hashes.windows(2))
             .filter(|pair| pair[0] == pair[1])
             .map(|pair| pair[0])
             .collect();
-        repeated.hashes.dedup();
-        repeated
+        hashes.dedup();
+        Repeated { numbers, hashes }
+    }
+}
+
+/// The numbers in more than one of `runs` (sorted) and `numbers`, as spans: all of them
+/// sorted together, and each compared with the furthest reach of those before it.
+fn repeated_by_sorting(runs: Vec<(u64, u64)>, mut numbers: Vec<u64>) -> Vec<(u64, u64)> {
+    numbers.par_sort_unstable();
+    let spans = merged(runs.into_iter(), numbers.into_iter().map(|n| (n, n)));
+    let mut repeated = Vec::new();
+    let mut reach: Option<u64> = None;
+    for (first, last) in spans {
+        if let Some(reach) = reach.filter(|&r| r >= first) {
+            push_span(&mut repeated, (first, last.min(reach)));
+        }
+        reach = Some(reach.map_or(last, |r| r.max(last)));
+    }
+    repeated
+}
+
+/// [`repeated_by_sorting`] for numbers that lie close together, as the numbering of a survey
+/// sorted by some other column does: each number is marked in a bitmap of their range, one
+/// pass and a few bits each, where sorting them would move eight bytes each many times.
+/// `seen` covers `numbers`, and `runs` are sorted.
+fn repeated_by_marking(mut seen: Seen, runs: &[(u64, u64)], numbers: &[u64]) -> Vec<(u64, u64)> {
+    let mut found: Vec<(u64, u64)> = Vec::new();
+    for &n in numbers {
+        if seen.mark(n) {
+            found.push((n, n));
+        }
+    }
+    // A number in a run is repeated if it was also marked; runs among themselves as sorted.
+    for &(first, last) in runs {
+        seen.marked_within(first, last, |n| found.push((n, n)));
+    }
+    found.extend(repeated_by_sorting(runs.to_vec(), Vec::new()));
+    found.sort_unstable();
+    let mut repeated = Vec::new();
+    found
+        .into_iter()
+        .for_each(|span| push_span(&mut repeated, span));
+    repeated
+}
+
+/// Which numbers of a range were noted: one bit each.
+struct Seen {
+    low: u64,
+    bits: Vec<u64>,
+}
+
+impl Seen {
+    /// Numbers too few to be worth it are sorted.
+    const FEWEST: usize = 1 << 16;
+    /// The bitmap of the numbers' range takes at most this many bits a number: a quarter of
+    /// the eight bytes each already takes.
+    const BITS_A_NUMBER: u64 = 16;
+
+    /// Nothing marked yet, over the range of `numbers`, if they are many and close enough
+    /// together to be marked.
+    fn for_numbers(numbers: &[u64]) -> Option<Seen> {
+        if numbers.len() < Self::FEWEST {
+            return None;
+        }
+        let (low, high) = (numbers.par_iter().min()?, numbers.par_iter().max()?);
+        let span = high - low;
+        if span / Self::BITS_A_NUMBER >= numbers.len() as u64 {
+            return None;
+        }
+        Some(Seen {
+            low: *low,
+            bits: vec![0; (span / 64) as usize + 1],
+        })
+    }
+
+    /// Marks `n` (within the range); true if it was marked before.
+    #[inline]
+    fn mark(&mut self, n: u64) -> bool {
+        let at = n - self.low;
+        let (word, bit) = ((at / 64) as usize, 1u64 << (at % 64));
+        let before = self.bits[word] & bit != 0;
+        self.bits[word] |= bit;
+        before
+    }
+
+    /// Calls `found` with every marked number from `first` to `last`, in order.
+    fn marked_within(&self, first: u64, last: u64, mut found: impl FnMut(u64)) {
+        let high = (self.low).saturating_add(self.bits.len() as u64 * 64 - 1);
+        let (first, last) = (first.max(self.low), last.min(high));
+        if first > last {
+            return;
+        }
+        let (from, to) = (first - self.low, last - self.low);
+        for word in (from / 64)..=(to / 64) {
+            let mut bits = self.bits[word as usize];
+            while bits != 0 {
+                let at = word * 64 + u64::from(bits.trailing_zeros());
+                bits &= bits - 1;
+                if (from..=to).contains(&at) {
+                    found(self.low + at);
+                }
+            }
+        }
     }
 }
 
@@ -254,7 +350,53 @@ mod tests {
         assert!(r.contains(b"9999999999999999999"));
     }
 
+    /// A [`Seen`] over `numbers` whatever their count: the reading uses one only for many.
+    fn seen_over(numbers: &[u64]) -> Seen {
+        let low = numbers.iter().min().copied().unwrap_or(0);
+        let high = numbers.iter().max().copied().unwrap_or(0);
+        Seen {
+            low,
+            bits: vec![0; ((high - low) / 64) as usize + 1],
+        }
+    }
+
+    #[test]
+    fn close_numbers_are_marked_and_far_ones_sorted() {
+        let shuffled: Vec<u64> = (0..Seen::FEWEST as u64)
+            .map(|n| n * 7919 % 65_537)
+            .collect();
+        assert!(Seen::for_numbers(&shuffled).is_some());
+        assert!(Seen::for_numbers(&shuffled[..100]).is_none(), "too few");
+        let spread: Vec<u64> = shuffled.iter().map(|n| n * 1000).collect();
+        assert!(Seen::for_numbers(&spread).is_none(), "too far apart");
+    }
+
+    #[test]
+    fn marking_finds_numbers_at_the_ends_of_the_largest_range() {
+        let top = 9_999_999_999_999_999_999;
+        let numbers = [top, top - 64, top, top - 64, top - 1];
+        let runs = [(0, 3), (top - 1, top)];
+        let marked = repeated_by_marking(seen_over(&numbers), &runs, &numbers);
+        assert_eq!(marked, vec![(top - 64, top - 64), (top - 1, top)]);
+        assert_eq!(marked, repeated_by_sorting(runs.to_vec(), numbers.to_vec()));
+    }
+
     proptest! {
+        /// Marking numbers in a bitmap finds the repeats that sorting them finds.
+        #[test]
+        fn marking_finds_what_sorting_finds(
+            numbers in prop::collection::vec(0u64..300, 1..200),
+            runs in prop::collection::vec((0u64..320, 1u64..40), 0..6),
+            base in prop_oneof![Just(0u64), Just(1u64 << 40)],
+        ) {
+            let numbers: Vec<u64> = numbers.iter().map(|n| n + base).collect();
+            let mut runs: Vec<(u64, u64)> =
+                runs.iter().map(|&(first, len)| (first + base, first + base + len)).collect();
+            runs.sort_unstable();
+            let marked = repeated_by_marking(seen_over(&numbers), &runs, &numbers);
+            prop_assert_eq!(marked, repeated_by_sorting(runs, numbers));
+        }
+
         /// A number is what the standard parse reads from digits alone, without a leading zero.
         #[test]
         fn numbers_are_read_as_the_standard_parse_reads_them(id in "[0-9]{0,21}|[0-9/:a ]{0,12}") {
