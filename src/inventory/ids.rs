@@ -110,20 +110,25 @@ fn repeated_by_sorting(runs: Vec<(u64, u64)>, mut numbers: Vec<u64>) -> Vec<(u64
 /// pass and a few bits each, where sorting them would move eight bytes each many times.
 /// `seen` covers `numbers`, and `runs` are sorted.
 fn repeated_by_marking(mut seen: Seen, runs: &[(u64, u64)], numbers: &[u64]) -> Vec<(u64, u64)> {
-    let mut found: Vec<(u64, u64)> = Vec::new();
+    // Repeats are marked too, not listed: a file with one id on every row lists one span.
+    let mut again = seen.none_marked();
     for &n in numbers {
         if seen.mark(n) {
-            found.push((n, n));
+            again.mark(n);
         }
     }
     // A number in a run is repeated if it was also marked; runs among themselves as sorted.
     for &(first, last) in runs {
-        seen.marked_within(first, last, |n| found.push((n, n)));
+        seen.marked_within(first, last, |n| {
+            again.mark(n);
+        });
     }
-    found.extend(repeated_by_sorting(runs.to_vec(), Vec::new()));
-    found.sort_unstable();
+    let mut spans = Vec::new();
+    again.marked_within(0, u64::MAX, |n| push_span(&mut spans, (n, n)));
+    spans.extend(repeated_by_sorting(runs.to_vec(), Vec::new()));
+    spans.sort_unstable();
     let mut repeated = Vec::new();
-    found
+    spans
         .into_iter()
         .for_each(|span| push_span(&mut repeated, span));
     repeated
@@ -138,8 +143,8 @@ struct Seen {
 impl Seen {
     /// Numbers too few to be worth it are sorted.
     const FEWEST: usize = 1 << 16;
-    /// The bitmap of the numbers' range takes at most this many bits a number: a quarter of
-    /// the eight bytes each already takes.
+    /// A bitmap of the numbers' range takes at most this many bits a number: the two that
+    /// mark them and their repeats take half the eight bytes each already takes.
     const BITS_A_NUMBER: u64 = 16;
 
     /// Nothing marked yet, over the range of `numbers`, if they are many and close enough
@@ -157,6 +162,14 @@ impl Seen {
             low: *low,
             bits: vec![0; (span / 64) as usize + 1],
         })
+    }
+
+    /// A bitmap of the same range with nothing marked.
+    fn none_marked(&self) -> Seen {
+        Seen {
+            low: self.low,
+            bits: vec![0; self.bits.len()],
+        }
     }
 
     /// Marks `n` (within the range); true if it was marked before.
@@ -369,6 +382,16 @@ mod tests {
         assert!(Seen::for_numbers(&shuffled[..100]).is_none(), "too few");
         let spread: Vec<u64> = shuffled.iter().map(|n| n * 1000).collect();
         assert!(Seen::for_numbers(&spread).is_none(), "too far apart");
+    }
+
+    #[test]
+    fn one_number_on_every_row_is_one_span() {
+        let numbers = vec![42; Seen::FEWEST];
+        let seen = Seen::for_numbers(&numbers).expect("one number is close together");
+        assert_eq!(
+            repeated_by_marking(seen, &[(40, 41)], &numbers),
+            vec![(42, 42)]
+        );
     }
 
     #[test]
