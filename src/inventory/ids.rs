@@ -77,7 +77,7 @@ impl IdKeys {
         runs.par_sort_unstable();
         hashes.par_sort_unstable();
         let numbers = match Seen::for_numbers(&numbers) {
-            Some(seen) => repeated_by_marking(seen, &runs, &numbers),
+            Some(seen) => repeated_by_marking(seen, runs, &numbers),
             None => repeated_by_sorting(runs, numbers),
         };
         let mut hashes: Vec<u64> = (hashes.windows(2))
@@ -109,7 +109,7 @@ fn repeated_by_sorting(runs: Vec<(u64, u64)>, mut numbers: Vec<u64>) -> Vec<(u64
 /// sorted by some other column does: each number is marked in a bitmap of their range, one
 /// pass and a few bits each, where sorting them would move eight bytes each many times.
 /// `seen` covers `numbers`, and `runs` are sorted.
-fn repeated_by_marking(mut seen: Seen, runs: &[(u64, u64)], numbers: &[u64]) -> Vec<(u64, u64)> {
+fn repeated_by_marking(mut seen: Seen, runs: Vec<(u64, u64)>, numbers: &[u64]) -> Vec<(u64, u64)> {
     // Repeats are marked too, not listed: a file with one id on every row lists one span.
     let mut again = seen.none_marked();
     for &n in numbers {
@@ -118,14 +118,14 @@ fn repeated_by_marking(mut seen: Seen, runs: &[(u64, u64)], numbers: &[u64]) -> 
         }
     }
     // A number in a run is repeated if it was also marked; runs among themselves as sorted.
-    for &(first, last) in runs {
+    for &(first, last) in &runs {
         seen.marked_within(first, last, |n| {
             again.mark(n);
         });
     }
     let mut spans = Vec::new();
     again.marked_within(0, u64::MAX, |n| push_span(&mut spans, (n, n)));
-    spans.extend(repeated_by_sorting(runs.to_vec(), Vec::new()));
+    spans.extend(repeated_by_sorting(runs, Vec::new()));
     spans.sort_unstable();
     let mut repeated = Vec::new();
     spans
@@ -389,7 +389,7 @@ mod tests {
         let numbers = vec![42; Seen::FEWEST];
         let seen = Seen::for_numbers(&numbers).expect("one number is close together");
         assert_eq!(
-            repeated_by_marking(seen, &[(40, 41)], &numbers),
+            repeated_by_marking(seen, vec![(40, 41)], &numbers),
             vec![(42, 42)]
         );
     }
@@ -399,7 +399,7 @@ mod tests {
         let top = 9_999_999_999_999_999_999;
         let numbers = [top, top - 64, top, top - 64, top - 1];
         let runs = [(0, 3), (top - 1, top)];
-        let marked = repeated_by_marking(seen_over(&numbers), &runs, &numbers);
+        let marked = repeated_by_marking(seen_over(&numbers), runs.to_vec(), &numbers);
         assert_eq!(marked, vec![(top - 64, top - 64), (top - 1, top)]);
         assert_eq!(marked, repeated_by_sorting(runs.to_vec(), numbers.to_vec()));
     }
@@ -416,7 +416,7 @@ mod tests {
             let mut runs: Vec<(u64, u64)> =
                 runs.iter().map(|&(first, len)| (first + base, first + base + len)).collect();
             runs.sort_unstable();
-            let marked = repeated_by_marking(seen_over(&numbers), &runs, &numbers);
+            let marked = repeated_by_marking(seen_over(&numbers), runs.clone(), &numbers);
             prop_assert_eq!(marked, repeated_by_sorting(runs, numbers));
         }
 
