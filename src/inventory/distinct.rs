@@ -6,6 +6,7 @@
 //! and reported as unknown, so that a national inventory cannot exhaust memory for a line of
 //! the survey totals.
 
+use rayon::prelude::*;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,16 +18,19 @@ pub const DISTINCT_CAP: usize = 1 << 20;
 const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7472_6961_6765);
 
 /// Distinct departments and tasks over all rows, counted by 64-bit hash up to a cap. Each
-/// block sends its names in one batch to a pool, which is added to the sets [`POOL`] hashes
-/// at a time; the hashes are split over [`SHARDS`] sets by some of their bits, each behind
-/// its own lock, so that threads seldom wait for each other and each name is held once,
-/// whatever thread read it. The count is the sum of the sets' sizes; once it passes the cap
+/// block sends its names in one batch to a pool, which the reading threads add to the sets
+/// [`POOL`] hashes at a time, each pool's sets in parallel; the hashes are split over
+/// [`SHARDS`] sets by some of their bits, each behind its own lock, so that threads seldom
+/// wait for each other and each name is held once, whatever thread read it. The count is the sum of the sets' sizes; once it passes the cap
 /// the sets are dropped and the count is unknown, which happens exactly when the file has more
 /// names than the cap, whatever thread read which block.
 pub(crate) struct Distinct {
     shards: [Vec<Mutex<HashSet>>; 2],
     /// Hashes sent and not yet added, of each kind.
     pooled: [Mutex<Vec<u64>>; 2],
+    /// Full pools waiting for a reading thread to add them (see [`Distinct::work`]), with
+    /// their kind.
+    full: Mutex<Vec<(usize, Vec<u64>)>>,
     len: [AtomicUsize; 2],
     over: [AtomicBool; 2],
     cap: usize,
@@ -59,6 +63,7 @@ impl Distinct {
         Distinct {
             shards: [sets(), sets()],
             pooled: Default::default(),
+            full: Mutex::default(),
             len: Default::default(),
             over: Default::default(),
             cap,
@@ -75,32 +80,47 @@ impl Distinct {
         }
     }
 
-    /// The counts, once every block has sent its names. The two kinds' last pools are added
-    /// side by side: at a million rows, each can hold a quarter of a million names.
+    /// The counts, once every block has sent its names. What is left in the pools is added
+    /// after the read, the two kinds side by side and each kind's sets in parallel: at a
+    /// million rows, each kind can have a quarter of a million names left.
     pub(super) fn counts(&self) -> (Option<usize>, Option<usize>) {
-        rayon::join(|| self.count(0), || self.count(1))
+        let full = std::mem::take(&mut *self.full.lock().unwrap_or_else(|e| e.into_inner()));
+        let count = |k: usize| {
+            let mut rest =
+                std::mem::take(&mut *self.pooled[k].lock().unwrap_or_else(|e| e.into_inner()));
+            (full.iter().filter(|(kind, _)| *kind == k)).for_each(|(_, f)| rest.extend(f));
+            self.add_all(k, &rest);
+            let over = self.over[k].load(Ordering::Relaxed);
+            (!over).then(|| self.len[k].load(Ordering::Relaxed))
+        };
+        rayon::join(|| count(0), || count(1))
     }
 
-    /// Adds what is left in the pool of kind `k`, and counts that kind.
-    fn count(&self, k: usize) -> Option<usize> {
-        let rest = std::mem::take(&mut *self.pooled[k].lock().unwrap_or_else(|e| e.into_inner()));
-        self.add_all(k, &rest);
-        let over = self.over[k].load(Ordering::Relaxed);
-        (!over).then(|| self.len[k].load(Ordering::Relaxed))
-    }
-
-    /// Pools a block's hashes of kind `k`, and adds the pool when it is full.
+    /// Pools a block's hashes of kind `k`; a pool that is full waits for [`Distinct::work`].
     fn send(&self, k: usize, hashes: &[u64]) {
         if self.over[k].load(Ordering::Relaxed) {
             return;
         }
-        let full = {
-            let mut pooled = self.pooled[k].lock().unwrap_or_else(|e| e.into_inner());
-            pooled.extend_from_slice(hashes);
-            (pooled.len() >= POOL).then(|| std::mem::take(&mut *pooled))
-        };
-        if let Some(full) = full {
-            self.add_all(k, &full);
+        let mut pooled = self.pooled[k].lock().unwrap_or_else(|e| e.into_inner());
+        pooled.extend_from_slice(hashes);
+        if pooled.len() >= POOL {
+            let full = std::mem::take(&mut *pooled);
+            drop(pooled);
+            (self.full.lock().unwrap_or_else(|e| e.into_inner())).push((k, full));
+        }
+    }
+
+    /// Adds the full pools sent so far. The reading threads call it between blocks: names
+    /// are sent by whoever settles a block's place in the file, which for a file read in
+    /// ranges is a thread of its own, and a pool it added itself would hold back the end
+    /// of the read, where the threads that read have nothing left to do.
+    pub(super) fn work(&self) {
+        loop {
+            let next = self.full.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            match next {
+                Some((k, pool)) => self.add_all(k, &pool),
+                None => return,
+            }
         }
     }
 
@@ -114,14 +134,25 @@ impl Distinct {
 
     /// Adds hashes of kind `k`, ordered by [`shard`] with `starts[s]` where shard `s` begins.
     fn add(&self, k: usize, hashes: &[u64], starts: &[usize; SHARDS + 1]) {
-        let mut added = 0;
-        for (s, set) in self.shards[k].iter().enumerate() {
-            let part = &hashes[starts[s]..starts[s + 1]];
-            if part.is_empty() {
-                continue;
-            }
-            added += set.lock().unwrap_or_else(|e| e.into_inner()).extend(part);
+        let added = (0..SHARDS)
+            .into_par_iter()
+            .map(|s| self.extend(k, s, &hashes[starts[s]..starts[s + 1]]))
+            .sum();
+        self.settle(k, added);
+    }
+
+    /// Adds `part`, hashes of shard `s`, to that set of kind `k`; returns how many were new.
+    fn extend(&self, k: usize, s: usize, part: &[u64]) -> usize {
+        match part.is_empty() {
+            true => 0,
+            false => (self.shards[k][s].lock())
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(part),
         }
+    }
+
+    /// Counts `added` new names of kind `k`, and gives the count up once it passes the cap.
+    fn settle(&self, k: usize, added: usize) {
         if self.len[k].fetch_add(added, Ordering::Relaxed) + added > self.cap {
             self.over[k].store(true, Ordering::Relaxed);
             for set in &self.shards[k] {
@@ -355,6 +386,31 @@ mod tests {
             assert_eq!(set.extend(&batch), new, "round {round}");
         }
         assert!(set.filled * 4 <= set.slots.len() * 3);
+    }
+
+    #[test]
+    fn full_pools_count_the_same_added_by_the_readers_or_left_to_the_end() {
+        let counted = |work: bool| {
+            let distinct = Distinct::default();
+            for block in 0..6 {
+                let mut batch = distinct.batch();
+                // 60,000 names a block, a third of them seen in the block before.
+                for i in block * 40_000..block * 40_000 + 60_000 {
+                    batch.add(format!("d{}", i / 2).as_bytes(), format!("t{i}").as_bytes());
+                }
+                batch.finish();
+                if work {
+                    distinct.work();
+                }
+            }
+            let waiting = distinct.full.lock().unwrap().len();
+            (distinct.counts(), waiting)
+        };
+        let expected = (Some(130_000), Some(260_000));
+        assert_eq!(counted(true), (expected, 0), "added as they filled");
+        let (counts, waiting) = counted(false);
+        assert_eq!(counts, expected, "added at the end");
+        assert!(waiting > 0, "pools filled and waited");
     }
 
     #[test]

@@ -78,6 +78,7 @@ pub(super) fn scan(data: &Data, plan: &Plan, problems: &mut Problems) -> Option<
             let span = nth_range(data, size, k, count);
             let parsed = span.clone().and_then(|r| parse_range(data, r, plan, true));
             let _ = tx.send((k, Attempt { span, parsed })); // the checker may have given up
+            plan.distinct.work();
         });
         drop(tx);
         checker.join().ok().flatten()

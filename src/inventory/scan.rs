@@ -112,6 +112,7 @@ pub(super) fn scan(
             .map(|b| {
                 let result = parse_block(&b, plan);
                 let _ = back.send(b.bytes); // the reader may have finished: nothing to do
+                plan.distinct.work();
                 result
             })
             .collect();
