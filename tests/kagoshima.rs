@@ -185,6 +185,25 @@ fn shift_jis_copy_gives_the_same_analysis() {
 }
 
 #[test]
+fn shift_jis_is_told_by_its_first_japanese_text_however_far_in() {
+    // 120 KiB of ASCII rows before the first Japanese name: the encoding is settled by the
+    // first byte that is not ASCII, not by the first piece read.
+    let mut text = String::from("id,department,task,process,annual_hours\n");
+    let mut id = 0;
+    while text.len() < 120 << 10 {
+        id += 1;
+        text.push_str(&format!("{id},d{id},t,p,10\n"));
+    }
+    text.push_str(&format!("{},市民課,住民票,住民票の交付,2000\n", id + 1));
+    let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+    assert!(!unmappable);
+    let dir = dir_with(&[("late.csv", &sjis)]);
+    let report = json_report(dir.path(), &["late.csv"]);
+    assert_eq!(report.encoding, "Shift_JIS (CP932)");
+    assert_eq!(report.processes[0].department, "市民課");
+}
+
+#[test]
 fn bom_crlf_and_stdin_give_the_same_analysis() {
     let utf8 = std::fs::read(kagoshima_csv()).unwrap();
     let text = String::from_utf8(utf8.clone()).unwrap();

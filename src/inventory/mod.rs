@@ -234,13 +234,15 @@ fn read_input(
         path: source.to_string(),
         message,
     };
-    let mut want = options.block_size.max(1);
+    let block = options.block_size.max(1);
     // Room for the first block and the start of the next: it becomes the reader's first
-    // buffer, read without growing.
-    let mut head = Vec::with_capacity(want.saturating_add(want / 8));
+    // buffer, read without growing. What is read first is only what the header and the
+    // encoding need (see [`settled`]): the workers read the rest, a file's from its start.
+    let mut head = Vec::with_capacity(block.saturating_add(block / 8));
+    let mut want = block.min(HEAD_PIECE);
     let mut eof = false;
-    while !eof && !holds_header(&head) {
-        if head.len() > MAX_RECORD_BYTES {
+    while !eof && !settled(&head, block) {
+        if head.len() > MAX_RECORD_BYTES && !holds_header(&head) {
             let mut problems = Problems::new(source);
             let message = format!(
                 "the header row is longer than {} MiB: is this an inventory?",
@@ -250,7 +252,10 @@ fn read_input(
             return Err(Error::Inventory(problems));
         }
         eof = read_up_to(&mut head, input, want).map_err(io_error)?;
-        want = head.len() + options.block_size.max(1);
+        want = match head.len() < block {
+            true => block.min(head.len() * 2),
+            false => head.len() + block,
+        };
     }
     (options.progress)(head.len() as u64);
     if eof && head.iter().all(u8::is_ascii_whitespace) {
@@ -272,7 +277,7 @@ fn read_input(
         };
         return read_text_stream(source, head, input, size, encoding, options);
     }
-    // The head is a whole block, read before any worker starts: checked at SIMD speed.
+    // The head is read before any worker starts: checked at SIMD speed.
     let utf8 = match simdutf8::compat::from_utf8(&head) {
         Ok(_) => true,
         Err(e) => !eof && e.error_len().is_none(), // only a character cut by the block end
@@ -302,6 +307,17 @@ struct Input<'i, 'f> {
     stream: &'i mut (dyn Read + Send),
     /// The file `stream` reads, as it stands: where the stream is, its cursor is.
     file: Option<&'f File>,
+}
+
+/// What is read of a file before its encoding is decided, unless it is all ASCII.
+const HEAD_PIECE: usize = 64 << 10;
+
+/// True when `head` is enough to go on with: it holds the header row, and it tells the
+/// encoding, which takes a byte that is not ASCII (valid UTF-8 or not) or, when the file
+/// starts with ASCII only, a whole block of `block` bytes: an inventory in Shift_JIS
+/// shows it in its first Japanese name, which a Japanese header or first row holds.
+fn settled(head: &[u8], block: usize) -> bool {
+    holds_header(head) && (head.len() >= block || !head.is_ascii())
 }
 
 /// True when `head` holds the whole header row: a record end after any BOM and whitespace
