@@ -201,6 +201,21 @@ fn shift_jis_is_told_by_its_first_japanese_text_however_far_in() {
     let report = json_report(dir.path(), &["late.csv"]);
     assert_eq!(report.encoding, "Shift_JIS (CP932)");
     assert_eq!(report.processes[0].department, "市民課");
+    // A name in half-width katakana, as older systems export them: its first byte (0xC3)
+    // starts a two-byte character in UTF-8. Put last in the first 64 KiB read, it looks like
+    // a UTF-8 character cut short, which must not settle the encoding.
+    let text = "id,department,task,process,annual_hours\n1,d,t,p,10\n2,ﾃｽﾄ課,t,p,2000\n";
+    let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable);
+    let (header, at) = (text.find('\n').unwrap() + 1, text.find('ﾃ').unwrap());
+    let mut cut = sjis[..header].to_vec();
+    cut.extend(std::iter::repeat_n(b'\n', (64 << 10) - 1 - at));
+    cut.extend_from_slice(&sjis[header..]);
+    assert_eq!(cut[(64 << 10) - 1], 0xC3);
+    let dir = dir_with(&[("cut.csv", &cut)]);
+    let report = json_report(dir.path(), &["cut.csv"]);
+    assert_eq!(report.processes[0].department, "ﾃｽﾄ課");
+    assert_eq!(report.encoding, "Shift_JIS (CP932)");
 }
 
 #[test]

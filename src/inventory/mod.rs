@@ -313,11 +313,13 @@ struct Input<'i, 'f> {
 const HEAD_PIECE: usize = 64 << 10;
 
 /// True when `head` is enough to go on with: it holds the header row, and it tells the
-/// encoding, which takes a byte that is not ASCII (valid UTF-8 or not) or, when the file
-/// starts with ASCII only, a whole block of `block` bytes: an inventory in Shift_JIS
-/// shows it in its first Japanese name, which a Japanese header or first row holds.
+/// encoding, which takes a byte that is not ASCII (valid UTF-8 or not) before its last three,
+/// which may be a character cut short, or, when the file starts with ASCII only, a whole
+/// block of `block` bytes: an inventory in Shift_JIS shows it in its first Japanese name,
+/// which a Japanese header or first row holds.
 fn settled(head: &[u8], block: usize) -> bool {
-    holds_header(head) && (head.len() >= block || !head.is_ascii())
+    let told = !head[..head.len().saturating_sub(3)].is_ascii();
+    holds_header(head) && (head.len() >= block || told)
 }
 
 /// True when `head` holds the whole header row: a record end after any BOM and whitespace
