@@ -21,9 +21,10 @@ const HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0
 /// block sends its names in one batch to a pool, which the reading threads add to the sets
 /// [`POOL`] hashes at a time, each pool's sets in parallel; the hashes are split over
 /// [`SHARDS`] sets by some of their bits, each behind its own lock, so that threads seldom
-/// wait for each other and each name is held once, whatever thread read it. The count is the sum of the sets' sizes; once it passes the cap
-/// the sets are dropped and the count is unknown, which happens exactly when the file has more
-/// names than the cap, whatever thread read which block.
+/// wait for each other and each name is held once, whatever thread read it. The count is the
+/// sum of the sets' sizes; once it passes the cap the sets are dropped and the count is
+/// unknown, which happens exactly when the file has more names than the cap, whatever thread
+/// read which block.
 pub(crate) struct Distinct {
     shards: [Vec<Mutex<HashSet>>; 2],
     /// Hashes sent and not yet added, of each kind.
@@ -132,27 +133,15 @@ impl Distinct {
         }
     }
 
-    /// Adds hashes of kind `k`, ordered by [`shard`] with `starts[s]` where shard `s` begins.
+    /// Adds hashes of kind `k`, ordered by [`shard`] with `starts[s]` where shard `s` begins,
+    /// the sets in parallel.
     fn add(&self, k: usize, hashes: &[u64], starts: &[usize; SHARDS + 1]) {
-        let added = (0..SHARDS)
-            .into_par_iter()
-            .map(|s| self.extend(k, s, &hashes[starts[s]..starts[s + 1]]))
+        let added: usize = (self.shards[k].par_iter().enumerate())
+            .map(|(s, set)| match &hashes[starts[s]..starts[s + 1]] {
+                [] => 0,
+                part => set.lock().unwrap_or_else(|e| e.into_inner()).extend(part),
+            })
             .sum();
-        self.settle(k, added);
-    }
-
-    /// Adds `part`, hashes of shard `s`, to that set of kind `k`; returns how many were new.
-    fn extend(&self, k: usize, s: usize, part: &[u64]) -> usize {
-        match part.is_empty() {
-            true => 0,
-            false => (self.shards[k][s].lock())
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(part),
-        }
-    }
-
-    /// Counts `added` new names of kind `k`, and gives the count up once it passes the cap.
-    fn settle(&self, k: usize, added: usize) {
         if self.len[k].fetch_add(added, Ordering::Relaxed) + added > self.cap {
             self.over[k].store(true, Ordering::Relaxed);
             for set in &self.shards[k] {
