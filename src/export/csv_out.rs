@@ -322,7 +322,8 @@ impl Decimal {
         let short = scaled.abs() >= Self::I64 || whole(scaled);
         if value.is_finite() && !short {
             let text = self.fast.format_finite(value);
-            if !text.as_bytes().contains(&b'e') {
+            // Well inside the range zmij writes without an exponent, none is looked for.
+            if (1e-4..1e15).contains(&value.abs()) || !text.as_bytes().contains(&b'e') {
                 return text;
             }
         }
