@@ -111,8 +111,10 @@ pub fn run(
         keep: keep(config.listing, &scenario),
         block_size: config.block_size,
         progress: &|bytes| progress.read(bytes),
-        // The streamed CSV listing has no place for the inventory's hash: skip the work.
+        // The streamed CSV listing has no place for the inventory's hash, nor for the counts
+        // of departments and tasks: skip the work.
         fingerprint: !streamed,
+        names: !streamed,
         sheet: config.sheet.clone(),
         // It takes the processes in rank order, so they may wait on disk until then.
         spill_after: streamed.then_some(config.spill_after),

@@ -63,7 +63,8 @@ pub struct Counts {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub processes: usize,
-    /// Distinct departments; null when there are more than the reader counts exactly.
+    /// Distinct departments; null when there are more than the reader counts exactly, or when
+    /// they were not counted (a streamed CSV listing, which shows no summary, skips them).
     pub departments: Option<usize>,
     /// Distinct (department, task) pairs; null likewise.
     pub tasks: Option<usize>,

@@ -59,6 +59,19 @@ impl Default for Distinct {
 }
 
 impl Distinct {
+    /// A count of names, or none at all (`count` false): every name is then turned away at
+    /// once, as when both counts are given up, and the counts are unknown.
+    pub(super) fn new(count: bool) -> Distinct {
+        let distinct = Distinct::default();
+        if !count {
+            distinct
+                .over
+                .iter()
+                .for_each(|o| o.store(true, Ordering::Relaxed));
+        }
+        distinct
+    }
+
     pub(super) fn with_cap(cap: usize) -> Distinct {
         let sets = || (0..SHARDS).map(|_| Mutex::default()).collect();
         Distinct {
@@ -375,6 +388,28 @@ mod tests {
             assert_eq!(set.extend(&batch), new, "round {round}");
         }
         assert!(set.filled * 4 <= set.slots.len() * 3);
+    }
+
+    #[test]
+    fn a_count_not_asked_for_holds_no_name_and_is_unknown() {
+        for count in [true, false] {
+            let distinct = Distinct::new(count);
+            let mut batch = distinct.batch();
+            (0..1000).for_each(|i| batch.add(format!("d{i}").as_bytes(), b"t"));
+            batch.finish();
+            distinct.work();
+            let pooled: usize = distinct
+                .pooled
+                .iter()
+                .map(|p| p.lock().unwrap().len())
+                .sum();
+            let expected = match count {
+                true => (Some(1000), Some(1000), 2000),
+                false => (None, None, 0),
+            };
+            let (departments, tasks) = distinct.counts();
+            assert_eq!((departments, tasks, pooled), expected);
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn read_paths(paths: &[String], options: &ReadOptions) -> Result<Inventory> 
             block_size: options.block_size,
             progress: options.progress,
             fingerprint: options.fingerprint,
+            names: options.names,
             sheet: options.sheet.clone(),
             // Joined processes are renamed in memory: a joint run keeps them there.
             spill_after: None,
