@@ -283,12 +283,19 @@ pub(crate) struct NameBatch<'a> {
 }
 
 impl NameBatch<'_> {
+    #[inline]
     pub(super) fn add(&mut self, department: &[u8], task: &[u8]) {
         let over = &self.owner.over;
         if over[0].load(Ordering::Relaxed) && over[1].load(Ordering::Relaxed) {
-            // Both counts are given up: nothing of this row's names is needed.
+            // Both counts are given up, or not asked for: nothing of this row's names is
+            // needed.
             return;
         }
+        self.hash(department, task);
+    }
+
+    /// [`NameBatch::add`] of a row whose names are counted.
+    fn hash(&mut self, department: &[u8], task: &[u8]) {
         let department_hash = match self.department_hash {
             Some(hash) if self.department == department => hash,
             _ => {
