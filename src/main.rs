@@ -13,7 +13,8 @@ use triage::scenario::Scenario;
 
 /// jemalloc rather than the system allocator: a national inventory's selected processes are
 /// allocated on one thread and freed on another by the hundred thousand, which it does with
-/// less waiting (10M rows: 6-11 % less wall time in interleaved runs; see BENCHMARKS.md).
+/// less waiting (10M rows: 6-11 % less wall time in interleaved runs; see BENCHMARKS.md). Its
+/// settings are built in through `.cargo/config.toml`.
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
