@@ -317,6 +317,15 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
     }
 }
 
+/// Where [`parse`] reports, row after row, and the buffer it reuses.
+pub struct Sink<'a> {
+    pub problems: &'a mut Problems,
+    /// Values read with a warning (estimates such as `約1,000`).
+    pub notes: &'a mut Problems,
+    /// Where a kept row's texts are joined (see [`Texts::from_cells`]).
+    pub scratch: &'a mut Vec<u8>,
+}
+
 /// A valid record: its hours and the names counted for the survey totals, and the process
 /// itself when the caller keeps it.
 pub struct Row<'r> {
@@ -338,9 +347,13 @@ pub fn parse<'r, F: Fields>(
     columns: &ColumnMap,
     comma: bool,
     keep: &dyn Fn(f64, &[u8]) -> bool,
-    problems: &mut Problems,
-    notes: &mut Problems,
+    sink: Sink<'_>,
 ) -> Option<Row<'r>> {
+    let Sink {
+        problems,
+        notes,
+        scratch,
+    } = sink;
     let mut cells = Cells {
         rec,
         line,
@@ -370,22 +383,28 @@ pub fn parse<'r, F: Fields>(
         return None;
     }
     let process = keep(annual_hours, id).then(|| {
-        let texts = match comma && rec.unquoted() {
-            true => Texts::unquoted,
-            false => Texts::new,
-        };
+        let plain = comma && rec.unquoted();
+        let bytes = [
+            id,
+            cells.bytes(Field::Bureau),
+            cells.bytes(Field::Division),
+            department,
+            cells.bytes(Field::Section),
+            cells.bytes(Field::Affair),
+            task,
+            cells.bytes(Field::Process),
+            cells.bytes(Field::Description),
+        ];
+        // Checked as UTF-8 together; a cell that is not reads empty, as it does alone.
+        let texts = Texts::from_cells(bytes, plain, scratch).unwrap_or_else(|| {
+            let texts = match plain {
+                true => Texts::unquoted,
+                false => Texts::new,
+            };
+            texts(bytes.map(|b| cells.text_of(b)))
+        });
         Box::new(Process {
-            texts: texts([
-                cells.text_of(id),
-                cells.text(Field::Bureau),
-                cells.text(Field::Division),
-                cells.text_of(department),
-                cells.text(Field::Section),
-                cells.text(Field::Affair),
-                cells.text_of(task),
-                cells.text(Field::Process),
-                cells.text(Field::Description),
-            ]),
+            texts,
             line,
             row: 0,
             annual_hours,

@@ -376,6 +376,8 @@ pub(super) struct Records<'p, 'o> {
     nul: bool,
     /// The file has an id column: note each row's id (see [`IdKeys`]).
     ids: bool,
+    /// Reused by [`record::parse`] for each kept row.
+    scratch: Vec<u8>,
 }
 
 impl<'p, 'o> Records<'p, 'o> {
@@ -387,6 +389,7 @@ impl<'p, 'o> Records<'p, 'o> {
             names: plan.distinct.batch(),
             nul,
             ids: plan.columns.index(super::Field::Id).is_some(),
+            scratch: Vec::new(),
         }
     }
 
@@ -431,8 +434,11 @@ impl<'p, 'o> Records<'p, 'o> {
             plan.columns,
             plan.delimiter == b',',
             &keep,
-            &mut out.problems,
-            &mut out.notes,
+            record::Sink {
+                problems: &mut out.problems,
+                notes: &mut out.notes,
+                scratch: &mut self.scratch,
+            },
         )
         else {
             return;
