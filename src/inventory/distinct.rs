@@ -294,7 +294,9 @@ impl NameBatch<'_> {
         self.hash(department, task);
     }
 
-    /// [`NameBatch::add`] of a row whose names are counted.
+    /// [`NameBatch::add`] of a row whose names are counted; out of line, so that the test
+    /// above stays inline in the reader's loop.
+    #[inline(never)]
     fn hash(&mut self, department: &[u8], task: &[u8]) {
         let department_hash = match self.department_hash {
             Some(hash) if self.department == department => hash,
