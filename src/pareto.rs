@@ -31,7 +31,18 @@ impl Ranking {
     /// of all rows. The kept processes must include every one the rule can select (all rows
     /// at or above the selection floor), which is what the reader keeps.
     pub fn with_total(hours: &[f64], rule: &ParetoRule, total_hours: f64) -> Ranking {
-        Ranking::from_order(rank(hours), hours, rule, total_hours)
+        use rayon::prelude::*;
+        let keyed = keyed_ranking(hours);
+        // The hours come back from the keys in rank order: no look-up all over `hours`.
+        let cumulative_hours = cumulative_by(&keyed, |&(key, _)| hours_of_key(key));
+        let order: Vec<usize> = keyed.into_par_iter().map(|(_, i)| i).collect();
+        let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
+        Ranking {
+            order,
+            cumulative_hours,
+            total_hours,
+            selected,
+        }
     }
 
     /// Applies `rule` to an existing ranking `order` of `hours`: cumulative sums and selection.
@@ -140,27 +151,32 @@ fn wide_value(micro_hours: i128) -> f64 {
 /// added up, and each stretch then runs on from its own start. The sums are exact, so the
 /// values are those of one pass from the first rank, whatever the stretches.
 fn cumulative(order: &[usize], hours: &[f64]) -> Vec<f64> {
+    cumulative_by(order, |&i| hours[i])
+}
+
+/// [`cumulative`] of the hours `hours_of` gives for each of `ranked`, in that order.
+fn cumulative_by<T: Sync>(ranked: &[T], hours_of: impl Fn(&T) -> f64 + Sync) -> Vec<f64> {
     use rayon::prelude::*;
     const STRETCH: usize = 1 << 15;
-    let sum_of = |ranks: &[usize]| {
+    let sum_of = |ranks: &[T]| {
         let mut sum = Sum::default();
-        ranks.iter().for_each(|&i| sum.add(hours[i]));
+        ranks.iter().for_each(|r| sum.add(hours_of(r)));
         sum
     };
-    let sums: Vec<Sum> = order.par_chunks(STRETCH).map(sum_of).collect();
+    let sums: Vec<Sum> = ranked.par_chunks(STRETCH).map(sum_of).collect();
     let starts = sums.iter().scan(Sum::default(), |before, sum| {
         let start = *before;
         before.merge(sum);
         Some(start)
     });
     let starts: Vec<Sum> = starts.collect();
-    let mut cumulative = vec![0.0; order.len()];
+    let mut cumulative = vec![0.0; ranked.len()];
     (cumulative.par_chunks_mut(STRETCH))
-        .zip(order.par_chunks(STRETCH))
+        .zip(ranked.par_chunks(STRETCH))
         .zip(starts)
         .for_each(|((out, ranks), mut sum)| {
-            for (c, &i) in out.iter_mut().zip(ranks) {
-                sum.add(hours[i]);
+            for (c, r) in out.iter_mut().zip(ranks) {
+                sum.add(hours_of(r));
                 *c = sum.value();
             }
         });
@@ -174,17 +190,35 @@ fn cumulative(order: &[usize], hours: &[f64]) -> Vec<f64> {
 /// only the pairs, not the hours through the indices.
 pub fn rank(hours: &[f64]) -> Vec<usize> {
     use rayon::prelude::*;
+    keyed_ranking(hours)
+        .into_par_iter()
+        .map(|(_, i)| i)
+        .collect()
+}
+
+/// The (key, index) pairs of [`rank`], sorted: the ranking with each process's hours in the
+/// key ([`hours_of_key`] gives them back).
+fn keyed_ranking(hours: &[f64]) -> Vec<(u64, usize)> {
+    use rayon::prelude::*;
     let mut keyed: Vec<(u64, usize)> = (hours.par_iter().enumerate())
         .map(|(i, &h)| (rank_key(h), i))
         .collect();
     keyed.par_sort_unstable();
-    keyed.into_par_iter().map(|(_, i)| i).collect()
+    keyed
 }
 
 /// A key that sorts hours into rank order, ascending: the highest hours first, in the order of
 /// [`f64::total_cmp`] reversed. With the input position as a second key, it gives the ranking.
 pub fn rank_key(hours: f64) -> u64 {
     !total_order_key(hours)
+}
+
+/// The hours whose [`rank_key`] is `key`, bit for bit.
+fn hours_of_key(key: u64) -> f64 {
+    // The flip of [`total_order_key`] leaves the sign bit alone, so it undoes itself.
+    let flipped = ((!key) ^ (1 << 63)) as i64;
+    let bits = flipped ^ ((((flipped >> 63) as u64) >> 1) as i64);
+    f64::from_bits(bits as u64)
 }
 
 /// An unsigned key that orders hours as [`f64::total_cmp`] does (the same bit flip, with the
@@ -324,6 +358,28 @@ mod tests {
                 let (a, b) = (w[0], w[1]);
                 prop_assert!(hours[a] > hours[b] || (hours[a] == hours[b] && a < b));
             }
+        }
+
+        #[test]
+        fn ranking_by_the_keys_is_ranking_by_the_order(
+            tenths in prop::collection::vec(0u32..50_000, 0..300),
+            min in 0.0f64..5000.0,
+            share in 0.01f64..1.0,
+        ) {
+            let hours: Vec<f64> = tenths.iter().map(|&t| f64::from(t) / 10.0).collect();
+            let total = Ranking::new(&hours, &rule(None, None)).total_hours;
+            for r in [rule(Some(min), None), rule(None, Some(share)), rule(Some(min), Some(share))] {
+                prop_assert_eq!(
+                    Ranking::with_total(&hours, &r, total),
+                    Ranking::from_order(rank(&hours), &hours, &r, total)
+                );
+            }
+        }
+
+        #[test]
+        fn the_key_gives_the_hours_back(bits in any::<u64>()) {
+            let h = f64::from_bits(bits);
+            prop_assert_eq!(hours_of_key(rank_key(h)).to_bits(), bits);
         }
 
         #[test]
