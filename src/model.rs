@@ -368,16 +368,9 @@ impl Texts {
         self.joined.is_empty()
     }
 
-    /// One byte of each cache line of the first 256 bytes of the texts, folded together:
-    /// reading them brings the texts into the cache (see `analysis::warm`). Always four reads,
-    /// so a loop over many processes runs without a mispredicted branch between their loads.
-    pub fn touch(&self) -> u8 {
-        let bytes = self.joined.as_bytes();
-        let last = bytes.len().saturating_sub(1);
-        [0, 64, 128, 192]
-            .iter()
-            .map(|&at| bytes.get(at.min(last)).copied().unwrap_or(0))
-            .fold(0, |x, b| x ^ b)
+    /// Asks the processor to start loading the texts into its cache (see [`prefetch`]).
+    pub fn prefetch(&self) {
+        prefetch(std::ptr::from_ref(self.joined.as_bytes()));
     }
 
     /// Every text, in the order of [`Text`].
@@ -437,30 +430,12 @@ impl Process {
         }
     }
 
-    /// Reads every field, for a caller that is about to visit many processes in an order
-    /// unrelated to where they lie in memory: the loads of one tight loop over them overlap,
-    /// where the visits would wait for each in turn. A process spans two cache lines (128
-    /// bytes, the allocator's 128-byte class); its texts, two or three more, are read by
-    /// [`Texts::touch`].
-    pub fn touch(&self) -> u64 {
-        let flags = [
-            self.class.map_or(0, |c| c as u8),
-            self.status.map_or(0, |s| s as u8),
-            self.blocker.map_or(0, |b| b as u8),
-            u8::from(self.feasible),
-        ];
-        let reduction = match self.reduction {
-            Reduction::Hours(h) => h.to_bits(),
-            Reduction::Estimate | Reduction::QualitativeOnly => 0,
-        };
-        self.texts.len() as u64
-            ^ self.line
-            ^ self.row as u64
-            ^ self.annual_hours.to_bits()
-            ^ self.annual_count.map_or(0, f64::to_bits)
-            ^ reduction
-            ^ u64::from(u32::from_le_bytes(flags))
-            ^ self.inventory.as_ref().map_or(0, |i| i.len() as u64)
+    /// Asks the processor to start loading the process's fields into its cache (see
+    /// [`prefetch`]): two cache lines, the allocator's 128-byte class. Its texts are elsewhere
+    /// ([`Texts::prefetch`]).
+    pub fn prefetch(&self) {
+        let fields = std::ptr::from_ref(self).cast::<u8>();
+        prefetch(std::ptr::slice_from_raw_parts(fields, size_of::<Process>()));
     }
 
     /// Inventory id (the `id`/`No` column, or the data row number).
@@ -498,6 +473,28 @@ impl Process {
         parts[0] = id;
         self.texts = Texts::new(parts);
     }
+}
+
+/// Asks the processor to start loading the cache lines of `bytes` and goes on at once: for a
+/// caller about to visit many processes in an order unrelated to where they lie in memory
+/// (ranks, all over the heap), which would otherwise wait a full memory latency for each line
+/// in turn. A hint, which changes no result; nothing on processors other than x86-64.
+#[inline]
+fn prefetch(bytes: *const [u8]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let (at, len) = (bytes.cast::<i8>(), bytes.len());
+        // Every 64 bytes from the first, and the last byte's line, which a first byte inside
+        // its line leaves out.
+        for offset in (0..len).step_by(64).chain(len.checked_sub(1)) {
+            // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault,
+            // whatever the address; SSE, which it needs, is part of every x86-64 processor.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = bytes;
 }
 
 #[cfg(test)]
