@@ -289,7 +289,11 @@ fn parse_range<'p>(
     loop {
         // Where the record starts, with no empty line before it.
         let start = reader.position();
-        let rec = match reader.read_byte_record() {
+        // Borrowed where the reader put it: a record moved out of the result is copied through
+        // the stack in pieces that the processor cannot forward to the wider loads that read
+        // them back, a stall on every record.
+        let read = reader.read_byte_record();
+        let rec = match &read {
             Ok(Some(rec)) => rec,
             Ok(None) => break,
             Err(_) => return None,
@@ -308,14 +312,14 @@ fn parse_range<'p>(
             if !is_regular(slice, &Marks::of(slice), plan.delimiter) {
                 return None;
             }
-            scan::unescape_into(&rec, &mut unescaped);
+            scan::unescape_into(rec, &mut unescaped);
             batch.add(&unescaped, line, slice.len());
             let newlines = scan::newlines(slice);
             line += newlines;
             inner_newlines += newlines;
             inner_crlfs += crlfs(slice);
         } else {
-            batch.add(&Buffered::new(&rec), line, slice.len());
+            batch.add(&Buffered::new(rec), line, slice.len());
         }
         line += 1;
         records += 1;
