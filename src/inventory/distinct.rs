@@ -6,6 +6,7 @@
 //! and reported as unknown, so that a national inventory cannot exhaust memory for a line of
 //! the survey totals.
 
+use super::record::trim_cell;
 use rayon::prelude::*;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
@@ -283,6 +284,8 @@ pub(crate) struct NameBatch<'a> {
 }
 
 impl NameBatch<'_> {
+    /// Counts a row's names, given as they stand in the record: they are trimmed only when
+    /// counted.
     #[inline]
     pub(super) fn add(&mut self, department: &[u8], task: &[u8]) {
         let over = &self.owner.over;
@@ -298,6 +301,7 @@ impl NameBatch<'_> {
     /// above stays inline in the reader's loop.
     #[inline(never)]
     fn hash(&mut self, department: &[u8], task: &[u8]) {
+        let (department, task) = (trim_cell(department), trim_cell(task));
         let department_hash = match self.department_hash {
             Some(hash) if self.department == department => hash,
             _ => {

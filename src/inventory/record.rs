@@ -30,6 +30,16 @@ pub fn trim_cell(bytes: &[u8]) -> &[u8] {
     }
 }
 
+/// Whether a cell holds more than whitespace, as `!trim_cell(bytes).is_empty()` says: settled
+/// by the first byte alone for most cells, whose first byte cannot start a space.
+#[inline]
+pub fn has_content(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        Some(&first) if EDGES[first as usize] & STARTS == 0 => true,
+        _ => !trim_cell(bytes).is_empty(),
+    }
+}
+
 /// [`EDGES`]: the byte may start a space.
 const STARTS: u8 = 1;
 /// [`EDGES`]: the byte may end a space.
@@ -236,6 +246,15 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
             .map_or(&[], trim_cell)
     }
 
+    /// The bytes of a field as they are, or empty when the file has no such column.
+    #[inline(always)]
+    fn raw(&self, field: Field) -> &'a [u8] {
+        self.columns
+            .index(field)
+            .and_then(|i| self.rec.get(i))
+            .unwrap_or(&[])
+    }
+
     /// The trimmed text of a field. Blocks are validated as UTF-8 before they are parsed and
     /// fields end on ASCII bytes, so a field is always valid UTF-8 (an invalid one reads empty).
     fn text(&self, field: Field) -> &'a str {
@@ -278,6 +297,17 @@ impl<'a, F: Fields> Cells<'a, '_, F> {
     fn required(&mut self, field: Field) -> &'a [u8] {
         let bytes = self.bytes(field);
         if bytes.is_empty() {
+            self.missing(field);
+        }
+        bytes
+    }
+
+    /// [`Cells::required`] as it stands in the record, not trimmed: most rows' names are only
+    /// checked, which their first byte usually settles (see [`has_content`]).
+    #[inline]
+    fn present(&mut self, field: Field) -> &'a [u8] {
+        let bytes = self.raw(field);
+        if !has_content(bytes) {
             self.missing(field);
         }
         bytes
@@ -332,6 +362,8 @@ pub struct Row<'r> {
     pub hours: f64,
     /// The id cell, trimmed; empty when the file has no id column.
     pub id: &'r [u8],
+    /// The department and task cells as they stand, not trimmed (see [`trim_cell`]): most
+    /// runs count no names.
     pub department: &'r [u8],
     pub task: &'r [u8],
     pub process: Option<Box<Process>>,
@@ -366,9 +398,9 @@ pub fn parse<'r, F: Fields>(
         Some(_) => cells.required(Field::Id),
         None => &[],
     };
-    let department = cells.required(Field::Department);
-    let task = cells.required(Field::Task);
-    cells.required(Field::Process);
+    let department = cells.present(Field::Department);
+    let task = cells.present(Field::Task);
+    cells.present(Field::Process);
     let annual_hours = hours(&mut cells);
     let annual_count = count(&mut cells);
     let class = cells.choice(Field::Class, WorkClass::parse, CLASSES);
@@ -388,10 +420,10 @@ pub fn parse<'r, F: Fields>(
             id,
             cells.bytes(Field::Bureau),
             cells.bytes(Field::Division),
-            department,
+            trim_cell(department),
             cells.bytes(Field::Section),
             cells.bytes(Field::Affair),
-            task,
+            trim_cell(task),
             cells.bytes(Field::Process),
             cells.bytes(Field::Description),
         ];
@@ -518,7 +550,7 @@ fn reduction<F: Fields>(cells: &mut Cells<'_, '_, F>, annual_hours: Option<f64>)
 
 #[cfg(test)]
 mod tests {
-    use super::{trim_all, trim_cell};
+    use super::{has_content, trim_all, trim_cell};
 
     #[test]
     fn trims_ascii_and_wide_spaces() {
@@ -538,6 +570,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_cell_has_content_when_trimming_leaves_some(cell in "[ \t\u{3000}\u{a0}\u{feff}a〇市アｿĀà\u{80}]{0,6}") {
+            proptest::prop_assert_eq!(has_content(cell.as_bytes()), !trim_cell(cell.as_bytes()).is_empty());
+        }
+
         #[test]
         fn cells_are_trimmed_as_the_full_trim_trims_them(cell in "[ \t\u{3000}\u{a0}\u{feff}a〇市アｿĀà\u{80}]{0,6}") {
             proptest::prop_assert_eq!(trim_cell(cell.as_bytes()), trim_all(cell.as_bytes()));
