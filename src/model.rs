@@ -478,19 +478,20 @@ impl Process {
 /// Asks the processor to start loading the cache lines of `bytes` and goes on at once: for a
 /// caller about to visit many processes in an order unrelated to where they lie in memory
 /// (ranks, all over the heap), which would otherwise wait a full memory latency for each line
-/// in turn. A hint, which changes no result; nothing on processors other than x86-64.
+/// in turn. Into the second-level cache, whose queue holds more loads at once than the first
+/// level's. A hint, which changes no result; nothing on processors other than x86-64.
 #[inline]
 fn prefetch(bytes: *const [u8]) {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
         let (at, len) = (bytes.cast::<i8>(), bytes.len());
         // Every 64 bytes from the first, and the last byte's line, which a first byte inside
         // its line leaves out.
         for offset in (0..len).step_by(64).chain(len.checked_sub(1)) {
             // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault,
             // whatever the address; SSE, which it needs, is part of every x86-64 processor.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(offset)) };
+            unsafe { _mm_prefetch::<_MM_HINT_T1>(at.wrapping_add(offset)) };
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
