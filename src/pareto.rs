@@ -31,11 +31,13 @@ impl Ranking {
     /// of all rows. The kept processes must include every one the rule can select (all rows
     /// at or above the selection floor), which is what the reader keeps.
     pub fn with_total(hours: &[f64], rule: &ParetoRule, total_hours: f64) -> Ranking {
-        use rayon::prelude::*;
         let keyed = keyed_ranking(hours);
         // The hours come back from the keys in rank order: no look-up all over `hours`.
         let cumulative_hours = cumulative_by(&keyed, |&(key, _)| hours_of_key(key));
-        let order: Vec<usize> = keyed.into_par_iter().map(|(_, i)| i).collect();
+        // Taken out in place, in the pairs' memory, which is then cut to size: no third
+        // array of the kept processes' size exists at once.
+        let mut order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+        order.shrink_to_fit();
         let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
         Ranking {
             order,
