@@ -38,13 +38,7 @@ impl Ranking {
         // array of the kept processes' size exists at once.
         let mut order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         order.shrink_to_fit();
-        let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
-        Ranking {
-            order,
-            cumulative_hours,
-            total_hours,
-            selected,
-        }
+        Ranking::selecting(order, cumulative_hours, hours, rule, total_hours)
     }
 
     /// Applies `rule` to an existing ranking `order` of `hours`: cumulative sums and selection.
@@ -55,6 +49,17 @@ impl Ranking {
         total_hours: f64,
     ) -> Ranking {
         let cumulative_hours = cumulative(&order, hours);
+        Ranking::selecting(order, cumulative_hours, hours, rule, total_hours)
+    }
+
+    /// A ranking with its cumulative hours, and what `rule` selects of it.
+    fn selecting(
+        order: Vec<usize>,
+        cumulative_hours: Vec<f64>,
+        hours: &[f64],
+        rule: &ParetoRule,
+        total_hours: f64,
+    ) -> Ranking {
         let selected = select(&order, hours, &cumulative_hours, total_hours, rule);
         Ranking {
             order,
