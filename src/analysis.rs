@@ -511,7 +511,8 @@ impl Decider<'_> {
         // The processes come in rank order from all over the heap. Each one's fields are
         // prefetched AHEAD processes before it is decided, and its texts half as many before,
         // once the fields that point to them have come: the loads overlap instead of each
-        // waiting in turn.
+        // waiting in turn. The chunk's first processes have no processes before them: their
+        // texts wait for their fields, all of those loads together.
         chunk.iter().take(AHEAD).for_each(|p| p.prefetch());
         chunk
             .iter()
@@ -521,8 +522,12 @@ impl Decider<'_> {
         for k in first.. {
             let Some(p) = rest.next() else { break };
             let ahead = rest.as_slice();
-            ahead.get(AHEAD - 1).inspect(|q| q.prefetch());
-            ahead.get(AHEAD / 2 - 1).inspect(|q| q.texts.prefetch());
+            if let Some(q) = ahead.get(AHEAD - 1) {
+                q.prefetch();
+            }
+            if let Some(q) = ahead.get(AHEAD / 2 - 1) {
+                q.texts.prefetch();
+            }
             let mut o = self.first.outcome(k, p);
             match self.projects.bundle_of(k) {
                 Some(Some(bundle)) => inherit(&mut o, &bundle.outcome),

@@ -267,6 +267,9 @@ pub struct Texts {
     ends: [u32; 8],
 }
 
+/// How much of a process's texts [`Texts::prefetch`] asks for: four cache lines.
+const PREFETCHED_TEXT: usize = 256;
+
 /// On the last of [`Texts::ends`]: no text holds a byte that puts a CSV cell in quotes (a
 /// comma, a quote, a carriage return or a line feed), so a listing writes them as they are
 /// without looking at them again. Ends are at most a record's length, far below this bit.
@@ -368,9 +371,14 @@ impl Texts {
         self.joined.is_empty()
     }
 
-    /// Asks the processor to start loading the texts into its cache (see [`prefetch`]).
+    /// Asks the processor to start loading the texts into its cache (see [`prefetch`]): their
+    /// first [`PREFETCHED_TEXT`] bytes, which hold a survey row's texts whole; a long
+    /// description beyond them is left to be read when it is written.
     pub fn prefetch(&self) {
-        prefetch(std::ptr::from_ref(self.joined.as_bytes()));
+        let bytes = self.joined.as_bytes();
+        prefetch(std::ptr::from_ref(
+            &bytes[..bytes.len().min(PREFETCHED_TEXT)],
+        ));
     }
 
     /// Every text, in the order of [`Text`].
@@ -431,8 +439,8 @@ impl Process {
     }
 
     /// Asks the processor to start loading the process's fields into its cache (see
-    /// [`prefetch`]): two cache lines, the allocator's 128-byte class. Its texts are elsewhere
-    /// ([`Texts::prefetch`]).
+    /// [`prefetch`]): its 128 bytes, two or three cache lines as it lies. Its texts are
+    /// elsewhere ([`Texts::prefetch`]).
     pub fn prefetch(&self) {
         let fields = std::ptr::from_ref(self).cast::<u8>();
         prefetch(std::ptr::slice_from_raw_parts(fields, size_of::<Process>()));
