@@ -168,7 +168,8 @@ pub struct WorkArgs {
     /// Worker threads (default: one per CPU). Results do not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// No progress bar (it is shown only on a terminal, for inventories over 64 MB).
+    /// No progress bar (it is shown only on a terminal, for inventories over 64 MB), and for
+    /// a CSV listing no closing line on standard error counting the rows it lists and leaves out.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -42,7 +42,13 @@ fn main() -> ExitCode {
             let result = pool.install(|| triage::run(&config, &mut warn, &bar));
             bar.0.clear();
             match result {
-                Ok(_) => ExitCode::SUCCESS,
+                Ok(summary) => {
+                    // A CSV listing carries no summary: the rows it leaves out are counted here.
+                    if matches!(config.format, triage::export::Format::Csv(_)) && !args.work.quiet {
+                        eprintln!("triage: {}", summary.account(config.listing));
+                    }
+                    ExitCode::SUCCESS
+                }
                 Err(e) => {
                     eprintln!("triage: error: {e:#}");
                     ExitCode::from(e.exit_code())

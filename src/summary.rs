@@ -1,6 +1,6 @@
 //! Survey totals and the counts a committee reads first: per priority, per class, per reason.
 
-use crate::analysis::ProcessOutcome;
+use crate::analysis::{Listing, ProcessOutcome};
 use crate::model::{Priority, WorkClass};
 use crate::pareto::{Ranking, Sum};
 use crate::priority::ReasonCode;
@@ -79,6 +79,48 @@ pub struct Summary {
     pub by_class: BTreeMap<WorkClass, ClassTotals>,
     /// Records with no content, skipped by the reader.
     pub skipped_empty_rows: usize,
+}
+
+impl Summary {
+    /// One sentence that accounts for every row of the inventory, for a listing that carries
+    /// no summary of its own (CSV): how many processes it lists and how many it leaves out,
+    /// what the selection holds, the priorities, and the empty records skipped.
+    pub fn account(&self, listing: Listing) -> String {
+        use crate::format::{grouped, hours, percent};
+        let n = |count: usize| grouped(count as i64);
+        let held = format!(
+            "{} of {} h",
+            percent(self.selected_share),
+            hours(self.total_hours)
+        );
+        let listed = match listing {
+            Listing::All => format!(
+                "listed all {} processes; {} selected, holding {held}",
+                n(self.processes),
+                n(self.selected)
+            ),
+            Listing::Selected => format!(
+                "listed the {} selected of {} processes, holding {held}; the other {} are not listed",
+                n(self.selected),
+                n(self.processes),
+                n(self.processes.saturating_sub(self.selected))
+            ),
+        };
+        let p = &self.by_priority;
+        let mut sentence = format!(
+            "{listed}; high {}, medium {}, low {}, excluded {}",
+            n(p.high),
+            n(p.medium),
+            n(p.low),
+            n(p.excluded)
+        );
+        if self.skipped_empty_rows > 0 {
+            let lines = n(self.skipped_empty_rows);
+            sentence.push_str(&format!("; {lines} empty record(s) skipped"));
+        }
+        sentence.push('.');
+        sentence
+    }
 }
 
 /// What decided processes add to the summary; tallies of parts merge in any order.

@@ -92,3 +92,45 @@ fn unwritable_output_is_a_data_error_and_leaves_nothing() {
         r.stderr
     );
 }
+
+/// A CSV listing carries no summary: the run ends with a line on stderr that counts what the
+/// listing holds and what it leaves out, empty records included; `--quiet` leaves it out and
+/// the listing is the same either way.
+#[test]
+fn a_csv_listing_ends_with_a_line_that_accounts_for_every_row() {
+    let inventory = "id,department,task,process,annual_hours\n\
+                     1,課,業務,入力,1200\n\
+                     2,課,業務,照会,300\n\
+                     ,,,,\n\
+                     3,課,業務,集計,2500.5\n";
+    let dir = dir_with(&[("inv.csv", inventory.as_bytes())]);
+    let listing = |args: &[&str]| {
+        let r = run(triage(dir.path())
+            .args(["run", "inv.csv", "-f", "csv"])
+            .args(args));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (r.stdout, r.stderr)
+    };
+    let (selected, stderr) = listing(&["--only-selected"]);
+    assert_eq!(selected.lines().count(), 3, "{selected}");
+    let warning = "triage: warning: inv.csv: skipped 1 empty record(s), first at line 4\n";
+    let stderr = stderr
+        .strip_prefix(warning)
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(
+        stderr.trim_end(),
+        "triage: listed the 2 selected of 3 processes, holding 92.5 % of 4,000.5 h; \
+         the other 1 are not listed; high 0, medium 2, low 0, excluded 1; \
+         1 empty record(s) skipped."
+    );
+    let (all, stderr) = listing(&[]);
+    assert_eq!(all.lines().count(), 4, "{all}");
+    assert!(
+        stderr.contains("\ntriage: listed all 3 processes; 2 selected, holding 92.5 %"),
+        "{stderr}"
+    );
+    assert_eq!(
+        listing(&["--only-selected", "-q"]),
+        (selected, warning.to_string())
+    );
+}
