@@ -115,8 +115,8 @@ impl Summary {
             n(p.excluded)
         );
         if self.skipped_empty_rows > 0 {
-            let lines = n(self.skipped_empty_rows);
-            sentence.push_str(&format!("; {lines} empty record(s) skipped"));
+            let records = n(self.skipped_empty_rows);
+            sentence.push_str(&format!("; {records} empty record(s) skipped"));
         }
         sentence.push('.');
         sentence
