@@ -448,26 +448,74 @@ fn a_repeated_id_among_shuffled_numbers_is_reported_as_when_all_are() {
             let hours = if i % 1_000 == 0 { 5_000 } else { 10 };
             text.push_str(&format!("{id},課{},業務,処理{i},{hours}\n", i % 7));
         }
-        let read = |keep: Keep| {
+        let read = |keep: Keep, spill_after| {
             let options = ReadOptions {
                 keep,
+                spill_after,
                 ..Default::default()
             };
             read_bytes("dup.csv", text.as_bytes(), &options).map_err(|e| e.to_string())
         };
-        let listed = Keep::Listed {
+        let listed = || Keep::Listed {
             floor: 1_000.0,
             ids: Default::default(),
         };
-        match (read(Keep::All), read(listed)) {
-            (Ok(all), Ok(listed)) if shape == "no id used again" => {
-                assert_eq!(all.rows, listed.rows);
+        // The ids' keys all in memory, all on disk, and some of each.
+        for spill_after in [None, Some(0), Some(1_200_000)] {
+            match (read(Keep::All, None), read(listed(), spill_after)) {
+                (Ok(all), Ok(listed)) if shape == "no id used again" => {
+                    assert_eq!(all.rows, listed.rows);
+                }
+                (Err(all), Err(listed)) if shape != "no id used again" => {
+                    assert!(all.contains("is used again"), "{shape}: {all}");
+                    assert_eq!(all, listed, "{shape}, spill after {spill_after:?}");
+                }
+                (all, listed) => panic!("{shape}: {all:?} against {listed:?}"),
             }
-            (Err(all), Err(listed)) if shape != "no id used again" => {
-                assert!(all.contains("is used again"), "{shape}: {all}");
-                assert_eq!(all, listed, "{shape}");
+        }
+    }
+}
+
+/// The same over ids that are not numbers, each of which takes a key: with the keys past the
+/// budget on disk, a repeat is found as when all are held, and memory holds no more of them
+/// than the budget allows.
+#[test]
+fn a_repeated_text_id_among_keys_on_disk_is_reported_as_when_all_are() {
+    const ROWS: u64 = 40_000;
+    for repeat in [None, Some((3_000, 39_000)), Some((39_998, 39_999))] {
+        let mut text = String::from("id,department,task,process,annual_hours\n");
+        for i in 0..ROWS {
+            let id = match repeat {
+                Some((first, again)) if i == again => format!("KG-{first}"),
+                _ => format!("KG-{i}"),
+            };
+            let hours = if i % 1_000 == 0 { 5_000 } else { 10 };
+            text.push_str(&format!("{id},課{},業務,処理{i},{hours}\n", i % 7));
+        }
+        let read = |keep: Keep, spill_after| {
+            let options = ReadOptions {
+                keep,
+                block_size: 65_536,
+                spill_after,
+                ..Default::default()
+            };
+            read_bytes("dup.csv", text.as_bytes(), &options).map_err(|e| e.to_string())
+        };
+        let reference = read(Keep::All, None);
+        assert_eq!(reference.is_err(), repeat.is_some(), "{repeat:?}");
+        for spill_after in [None, Some(0), Some(600_000)] {
+            let listed = Keep::Listed {
+                floor: 1_000.0,
+                ids: Default::default(),
+            };
+            match (&reference, read(listed, spill_after)) {
+                (Ok(all), Ok(listed)) => assert_eq!(all.rows, listed.rows),
+                (Err(all), Err(listed)) => {
+                    assert!(all.contains("is used again"), "{all}");
+                    assert_eq!(all, &listed, "{repeat:?}, spill after {spill_after:?}");
+                }
+                (all, listed) => panic!("{repeat:?}: {all:?} against {listed:?}"),
             }
-            (all, listed) => panic!("{shape}: {all:?} against {listed:?}"),
         }
     }
 }
@@ -490,6 +538,49 @@ fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
     assert!(
         all.stderr
             .contains("dup.csv:4:1: column id: id \"2\" is used again (first at line 3)"),
+        "{}",
+        all.stderr
+    );
+    assert_eq!(all.stderr, selected.stderr);
+}
+
+/// A file read by ranges, its ids texts that all go to disk: a repeat below the floor is
+/// reported as a reading that keeps every row reports it.
+#[test]
+fn the_command_finds_a_repeated_text_id_among_keys_on_disk() {
+    let mut text = String::from("id,department,task,process,annual_hours\n");
+    for i in 0..20_000 {
+        let id = if i == 15_000 {
+            "KG-700".to_string()
+        } else {
+            format!("KG-{i}")
+        };
+        let hours = if i % 500 == 0 { 5_000 } else { 10 };
+        text.push_str(&format!("{id},課{},業務,処理{i},{hours}\n", i % 7));
+    }
+    let dir = dir_with(&[("dup.csv", text.as_bytes())]);
+    let args = |only: bool| {
+        let mut args = vec!["run", "dup.csv", "-f", "csv", "-o", "out.csv"];
+        args.extend([
+            "--block-size",
+            "16384",
+            "--spill-after",
+            "0",
+            "--threads",
+            "2",
+        ]);
+        args.extend(only.then_some("--only-selected"));
+        args
+    };
+    let (all, selected) = (
+        run(triage(dir.path()).args(args(false))),
+        run(triage(dir.path()).args(args(true))),
+    );
+    assert_eq!((all.code, selected.code), (1, 1), "{}", selected.stderr);
+    assert!(
+        all.stderr.contains(
+            "dup.csv:15002:1: column id: id \"KG-700\" is used again (first at line 702)"
+        ),
         "{}",
         all.stderr
     );

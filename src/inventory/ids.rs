@@ -10,8 +10,13 @@
 //! by some other column, are marked in a bitmap of their range instead of sorted. The ids
 //! found more than once ([`Repeated`]) are few, and a second reading keeps exactly the rows
 //! that hold them, to report each with its line as a reading that keeps every row does.
+//! Keys past a budget wait on disk ([`KeySpill`]), so that ids in no order do not make a
+//! national inventory's check outgrow its memory.
 
 use rayon::prelude::*;
+
+mod disk;
+pub(super) use disk::KeySpill;
 
 /// The ids of the valid rows read so far, by block, in the order read.
 #[derive(Debug, Default)]

@@ -425,9 +425,10 @@ fn read_text_stream(
             source: e,
         })?;
     let spill_error = |e| Error::Spill { source: e };
-    let file = spill.map(spill::Spill::finish).transpose();
+    let finished = spill.map(spill::Spill::finish).transpose();
+    let (file, keys) = finished.map_err(spill_error)?.unzip();
     let no_ids = columns.index(Field::Id).is_none();
-    let mut spilled = match (file.map_err(spill_error)?.flatten(), scanned.runs) {
+    let mut spilled = match (file.flatten(), scanned.runs) {
         (Some(file), Some(runs)) => Some(runs.finish(file, no_ids)),
         _ => None,
     };
@@ -441,7 +442,11 @@ fn read_text_stream(
                 &mut problems,
             )
             .map(|()| None),
-            false => Ok(Some(scanned.ids.repeated()).filter(|r| !r.is_empty())),
+            false => match keys {
+                Some(keys) => keys.repeated(scanned.ids),
+                None => Ok(scanned.ids.repeated()),
+            }
+            .map(|r| Some(r).filter(|r| !r.is_empty())),
         },
         || distinct.counts(),
     );

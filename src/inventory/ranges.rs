@@ -175,6 +175,7 @@ impl<'d, 'p> Checker<'d, 'p> {
             mut result, names, ..
         } = parsed;
         names.finish();
+        scan::store_keys(&mut result, self.plan);
         result.seq = self.blocks.len();
         self.blocks.push(result);
         self.at = end;

@@ -240,6 +240,7 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
         lines_from_offsets(&mut out, bytes);
     }
     store(&mut out, plan, bytes.len());
+    store_keys(&mut out, plan);
     out
 }
 
@@ -247,6 +248,14 @@ fn parse_block(block: &Block, plan: &Plan) -> BlockResult {
 pub(super) fn store(out: &mut BlockResult, plan: &Plan, len: usize) {
     if let Some(spill) = plan.spill {
         out.on_disk = spill.store(&mut out.kept, plan.ids_by_kept(), len);
+    }
+}
+
+/// Sends a block's id keys to disk when the spill says so: only once the block is sure to
+/// count (a range may yet be parsed again).
+pub(super) fn store_keys(out: &mut BlockResult, plan: &Plan) {
+    if let Some(spill) = plan.spill {
+        spill.keys.store(&mut out.ids);
     }
 }
 
@@ -374,7 +383,8 @@ pub(super) struct Records<'p, 'o> {
     names: super::distinct::NameBatch<'p>,
     /// The block has a NUL byte somewhere: look for it in each record.
     nul: bool,
-    /// The file has an id column: note each row's id (see [`IdKeys`]).
+    /// The file has an id column and the reading does not keep every row: note each row's id
+    /// (see [`IdKeys`]); a reading that keeps them all finds repeats among them.
     ids: bool,
     /// Reused by [`record::parse`] for each kept row.
     scratch: Vec<u8>,
@@ -388,7 +398,7 @@ impl<'p, 'o> Records<'p, 'o> {
             out,
             names: plan.distinct.batch(),
             nul,
-            ids: plan.columns.index(super::Field::Id).is_some(),
+            ids: plan.columns.index(super::Field::Id).is_some() && !plan.keep.ids_among_kept(),
             scratch: Vec::new(),
         }
     }

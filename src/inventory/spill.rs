@@ -18,6 +18,7 @@
 //! the length (`u32`) of the process as postcard encodes it, then those bytes. Lines, rows and
 //! missing ids are block-relative on disk and made the file's when a process is read back.
 
+use super::ids::KeySpill;
 use crate::model::{Blocker, Process, Reduction, Status, Texts, WorkClass};
 use crate::pareto::rank_key;
 use serde::{Deserialize, Serialize};
@@ -49,7 +50,13 @@ pub(super) struct Spill {
     file: Mutex<Option<(File, u64)>>,
     /// The first failure to write; the scan reports it.
     failed: Mutex<Option<io::Error>>,
+    /// Where the ids' keys go past their share of the budget.
+    pub(super) keys: KeySpill,
 }
+
+/// The share of the budget the ids' keys may hold (see [`KeySpill`]): with the default
+/// budget, four million keys.
+const KEYS_SHARE: usize = 6;
 
 /// A block's processes written to disk: where, and what stays in memory of them.
 pub(super) struct OnDisk {
@@ -70,6 +77,7 @@ impl Spill {
             kept: AtomicU64::new(0),
             file: Mutex::new(None),
             failed: Mutex::new(None),
+            keys: KeySpill::new(budget / KEYS_SHARE),
         }
     }
 
@@ -139,13 +147,14 @@ impl Spill {
         Ok(offset)
     }
 
-    /// The file the runs were written to, if any, or the first failure to write it.
-    pub(super) fn finish(self) -> io::Result<Option<File>> {
+    /// The file the runs were written to, if any, and the ids' keys; or the first failure
+    /// to write the runs.
+    pub(super) fn finish(self) -> io::Result<(Option<File>, KeySpill)> {
         if let Some(e) = self.failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             return Err(e);
         }
         let file = self.file.into_inner().unwrap_or_else(|e| e.into_inner());
-        Ok(file.map(|(file, _)| file))
+        Ok((file.map(|(file, _)| file), self.keys))
     }
 }
 
@@ -481,7 +490,7 @@ mod tests {
         let on_disk = spill.write(std::slice::from_ref(&p), true).unwrap();
         let mut runs = Runs::default();
         runs.push(on_disk, 100, 1000);
-        let spilled = runs.finish(spill.finish().unwrap().unwrap(), false);
+        let spilled = runs.finish(spill.finish().unwrap().0.unwrap(), false);
         let back: Vec<_> = spilled.rank_order().map(Result::unwrap).collect();
         let mut expected = p.clone();
         (expected.line, expected.row) = (107, 1006);
@@ -507,7 +516,7 @@ mod tests {
             assert!(kept.is_empty() && kept.capacity() == 0);
             runs.push(on_disk, 10 * k as u64, 3 * k);
         }
-        let spilled = runs.finish(spill.finish().unwrap().unwrap(), true);
+        let spilled = runs.finish(spill.finish().unwrap().0.unwrap(), true);
         let ranked: Vec<(usize, String, u64)> = (spilled.rank_order())
             .map(|read| read.map(|(i, p)| (i, p.id().to_string(), p.line)).unwrap())
             .collect();
@@ -541,6 +550,6 @@ mod tests {
         let mut kept = vec![process("a", 5.0, 2)];
         assert!(spill.store(&mut kept, true, 1 << 19).is_none());
         assert_eq!(kept.len(), 1);
-        assert!(spill.finish().unwrap().is_none(), "no file was made");
+        assert!(spill.finish().unwrap().0.is_none(), "no file was made");
     }
 }
