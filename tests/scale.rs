@@ -524,9 +524,20 @@ fn a_repeated_text_id_among_keys_on_disk_is_reported_as_when_all_are() {
 fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
     let mut text = String::from("id,department,task,process,annual_hours\n");
     text.push_str("1,課,業務,処理,5000\n2,課,業務,処理,10\n2,課,業務,処理,20\n");
+    refused_alike(
+        &text,
+        &[],
+        "dup.csv:4:1: column id: id \"2\" is used again (first at line 3)",
+    );
+}
+
+/// Runs `triage run dup.csv -f csv` on `text` with `extra` arguments, with and without
+/// `--only-selected`: both must refuse the file with the same messages, `expected` among them.
+fn refused_alike(text: &str, extra: &[&str], expected: &str) {
     let dir = dir_with(&[("dup.csv", text.as_bytes())]);
     let args = |only: bool| {
         let mut args = vec!["run", "dup.csv", "-f", "csv", "-o", "out.csv"];
+        args.extend(extra);
         args.extend(only.then_some("--only-selected"));
         args
     };
@@ -535,12 +546,7 @@ fn the_command_refuses_a_repeated_id_below_the_floor_with_only_selected() {
         run(triage(dir.path()).args(args(true))),
     );
     assert_eq!((all.code, selected.code), (1, 1), "{}", selected.stderr);
-    assert!(
-        all.stderr
-            .contains("dup.csv:4:1: column id: id \"2\" is used again (first at line 3)"),
-        "{}",
-        all.stderr
-    );
+    assert!(all.stderr.contains(expected), "{}", all.stderr);
     assert_eq!(all.stderr, selected.stderr);
 }
 
@@ -558,33 +564,16 @@ fn the_command_finds_a_repeated_text_id_among_keys_on_disk() {
         let hours = if i % 500 == 0 { 5_000 } else { 10 };
         text.push_str(&format!("{id},課{},業務,処理{i},{hours}\n", i % 7));
     }
-    let dir = dir_with(&[("dup.csv", text.as_bytes())]);
-    let args = |only: bool| {
-        let mut args = vec!["run", "dup.csv", "-f", "csv", "-o", "out.csv"];
-        args.extend([
-            "--block-size",
-            "16384",
-            "--spill-after",
-            "0",
-            "--threads",
-            "2",
-        ]);
-        args.extend(only.then_some("--only-selected"));
-        args
-    };
-    let (all, selected) = (
-        run(triage(dir.path()).args(args(false))),
-        run(triage(dir.path()).args(args(true))),
-    );
-    assert_eq!((all.code, selected.code), (1, 1), "{}", selected.stderr);
-    assert!(
-        all.stderr.contains(
-            "dup.csv:15002:1: column id: id \"KG-700\" is used again (first at line 702)"
-        ),
-        "{}",
-        all.stderr
-    );
-    assert_eq!(all.stderr, selected.stderr);
+    let small = [
+        "--block-size",
+        "16384",
+        "--spill-after",
+        "0",
+        "--threads",
+        "2",
+    ];
+    let expected = "dup.csv:15002:1: column id: id \"KG-700\" is used again (first at line 702)";
+    refused_alike(&text, &small, expected);
 }
 
 #[test]

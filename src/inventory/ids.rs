@@ -85,13 +85,19 @@ impl IdKeys {
             Some(seen) => repeated_by_marking(seen, runs, &numbers),
             None => repeated_by_sorting(runs, numbers),
         };
-        let mut hashes: Vec<u64> = (hashes.windows(2))
-            .filter(|pair| pair[0] == pair[1])
-            .map(|pair| pair[0])
-            .collect();
-        hashes.dedup();
+        let hashes = twice(&hashes);
         Repeated { numbers, hashes }
     }
+}
+
+/// The keys found more than once in `sorted`, each once.
+fn twice(sorted: &[u64]) -> Vec<u64> {
+    let mut found: Vec<u64> = (sorted.windows(2))
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    found.dedup();
+    found
 }
 
 /// The numbers in more than one of `runs` (sorted) and `numbers`, as spans: all of them

@@ -9,7 +9,7 @@
 //! part its value falls in. Numbers are checked against the runs, which stay in memory (two
 //! numbers a block), as they are when all keys are held.
 
-use super::{IdKeys, Repeated, push_span, repeated_by_sorting};
+use super::{IdKeys, Repeated, push_span, repeated_by_sorting, twice};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
@@ -188,12 +188,7 @@ fn hash_part(h: u64) -> usize {
 /// The keys found more than once, each once.
 fn repeated_keys(mut keys: Vec<u64>) -> Vec<u64> {
     keys.sort_unstable();
-    let mut repeated: Vec<u64> = (keys.windows(2))
-        .filter(|pair| pair[0] == pair[1])
-        .map(|pair| pair[0])
-        .collect();
-    repeated.dedup();
-    repeated
+    twice(&keys)
 }
 
 /// The numbers found more than once, or found once inside a run (`covered`: the numbers the
