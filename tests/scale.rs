@@ -576,6 +576,34 @@ fn the_command_finds_a_repeated_text_id_among_keys_on_disk() {
     refused_alike(&text, &small, expected);
 }
 
+/// A reading that stops at an overlong record counts no row after it: an id repeated after it
+/// is not reported, whether the ids' keys were held or went to disk before the stop was known.
+#[test]
+fn ids_after_an_overlong_record_do_not_count_with_keys_on_disk() {
+    let mut text = String::from("id,department,task,process,annual_hours\n");
+    for i in 0..2_000 {
+        text.push_str(&format!("A-{i},課,業務,処理{i},10\n"));
+    }
+    text.push_str(&format!("A-x,課,業務,{},10\n", "長".repeat(350_000)));
+    for i in 0..20_000 {
+        let id = if i == 19_000 { 15_000 } else { i };
+        text.push_str(&format!("B-{id},課,業務,処理{i},10\n"));
+    }
+    let dir = dir_with(&[]);
+    let stderr = |spill_after: &str| {
+        let r = run(triage(dir.path())
+            .args(["run", "-", "--only-selected", "-f", "csv", "-o", "out.csv"])
+            .args(["--block-size", "65536", "--spill-after", spill_after])
+            .write_stdin(text.clone()));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.stderr
+    };
+    let held = stderr("1000000000");
+    assert!(held.contains("longer than 1 MiB"), "{held}");
+    assert!(!held.contains("more than once"), "{held}");
+    assert_eq!(stderr("0"), held);
+}
+
 #[test]
 fn a_comma_in_a_tab_separated_inventory_is_quoted_in_the_streamed_listing() {
     // Split on tabs, a record without quotes may hold commas: its cells must still be quoted.

@@ -443,7 +443,7 @@ fn read_text_stream(
             )
             .map(|()| None),
             false => match keys {
-                Some(keys) => keys.repeated(scanned.ids),
+                Some(keys) => keys.repeated(scanned.ids, scanned.stopped_in),
                 None => Ok(scanned.ids.repeated()),
             }
             .map(|r| Some(r).filter(|r| !r.is_empty())),

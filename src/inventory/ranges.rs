@@ -175,8 +175,8 @@ impl<'d, 'p> Checker<'d, 'p> {
             mut result, names, ..
         } = parsed;
         names.finish();
-        scan::store_keys(&mut result, self.plan);
         result.seq = self.blocks.len();
+        scan::store_keys(&mut result, self.plan);
         self.blocks.push(result);
         self.at = end;
     }

@@ -65,6 +65,8 @@ pub(super) struct Scanned {
     pub notes: Problems,
     /// The ids of every valid row, kept or not.
     pub ids: IdKeys,
+    /// The block the reading stopped in, at an overlong record: no row after it counts.
+    pub stopped_in: Option<usize>,
 }
 
 /// The fixed parts of a scan shared by all workers.
@@ -255,7 +257,7 @@ pub(super) fn store(out: &mut BlockResult, plan: &Plan, len: usize) {
 /// count (a range may yet be parsed again).
 pub(super) fn store_keys(out: &mut BlockResult, plan: &Plan) {
     if let Some(spill) = plan.spill {
-        spill.keys.store(&mut out.ids);
+        spill.keys.store(&mut out.ids, out.seq);
     }
 }
 
@@ -383,8 +385,8 @@ pub(super) struct Records<'p, 'o> {
     names: super::distinct::NameBatch<'p>,
     /// The block has a NUL byte somewhere: look for it in each record.
     nul: bool,
-    /// The file has an id column and the reading does not keep every row: note each row's id
-    /// (see [`IdKeys`]); a reading that keeps them all finds repeats among them.
+    /// The file has an id column and repeats are not looked for among the kept rows (see
+    /// [`Keep::ids_among_kept`]): note each row's id (see [`IdKeys`]).
     ids: bool,
     /// Reused by [`record::parse`] for each kept row.
     scratch: Vec<u8>,
@@ -547,6 +549,7 @@ pub(super) fn merge(
         empty_lines: Vec::new(),
         notes: Problems::new(""),
         ids: IdKeys::default(),
+        stopped_in: None,
     };
     let mut line_base = plan.first_line - 1;
     for r in results {
@@ -581,6 +584,7 @@ pub(super) fn merge(
         out.ids.append(r.ids);
         line_base += r.newlines;
         if r.stopped {
+            out.stopped_in = Some(r.seq);
             break;
         }
     }

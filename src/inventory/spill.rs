@@ -50,12 +50,12 @@ pub(super) struct Spill {
     file: Mutex<Option<(File, u64)>>,
     /// The first failure to write; the scan reports it.
     failed: Mutex<Option<io::Error>>,
-    /// Where the ids' keys go past their share of the budget.
+    /// Where the ids' keys go past their budget.
     pub(super) keys: KeySpill,
 }
 
-/// The share of the budget the ids' keys may hold (see [`KeySpill`]): with the default
-/// budget, four million keys.
+/// The ids' keys may take this fraction of the processes' budget besides it (see
+/// [`KeySpill`]): with the default budget, four million keys.
 const KEYS_SHARE: usize = 6;
 
 /// A block's processes written to disk: where, and what stays in memory of them.

@@ -4,10 +4,12 @@
 //! An id that is not part of a run of consecutive numbers takes an 8-byte key (see
 //! [`IdKeys`]): a hundred million such rows would hold 800 MB of keys for the check alone.
 //! Once the keys held pass a budget, each further block's keys go to disk instead, cut by
-//! part of the key space into one temporary file per part. The check then reads one part at a
-//! time, sorts it and finds the keys in it twice: a repeated key is always in one part, the
-//! part its value falls in. Numbers are checked against the runs, which stay in memory (two
-//! numbers a block), as they are when all keys are held.
+//! part of the key space into one temporary file per part, each block's behind its place in
+//! the file. The check then reads the parts, as many at once as there are threads, sorts each
+//! and finds the keys in it twice: a repeated key is always in one part, the part its value
+//! falls in. Numbers are checked against the runs, which stay in memory (two numbers a
+//! block), as they are when all keys are held. A reading that stops at an overlong record
+//! counts no row after it, and the keys of the blocks after it are left out.
 
 use super::{IdKeys, Repeated, push_span, repeated_by_sorting, twice};
 use rayon::prelude::*;
@@ -35,7 +37,8 @@ pub(in crate::inventory) struct KeySpill {
     failed: Mutex<Option<io::Error>>,
 }
 
-/// The keys of one part: those written, and those waiting to be.
+/// The keys of one part: those written, and those waiting to be; in both, each block's keys
+/// follow its place in the file and their number.
 #[derive(Default)]
 struct Part {
     file: Option<File>,
@@ -54,23 +57,26 @@ impl KeySpill {
         }
     }
 
-    /// Leaves a block's keys in `ids` while the budget allows; otherwise writes them to disk
-    /// (the runs stay). Only for the keys of a block whose rows are sure to count: a key
-    /// written is never taken back.
-    pub(in crate::inventory) fn store(&self, ids: &mut IdKeys) {
+    /// Leaves the keys of block `seq` in `ids` while the budget allows; otherwise writes them
+    /// to disk (the runs stay). Only for a block that will not be parsed again.
+    pub(in crate::inventory) fn store(&self, ids: &mut IdKeys, seq: usize) {
         ids.finish();
         let n = ids.numbers.len() + ids.hashes.len();
         if n == 0 || self.held.fetch_add(n, Ordering::Relaxed) + n <= self.budget {
             return;
         }
         self.held.fetch_sub(n, Ordering::Relaxed);
-        self.write(&ids.numbers, &ids.hashes);
+        self.write(&ids.numbers, &ids.hashes, seq);
         (ids.numbers, ids.hashes) = (Vec::new(), Vec::new());
     }
 
-    /// Adds keys to their parts, writing those that have gathered enough.
-    fn write(&self, numbers: &[u64], hashes: &[u64]) {
+    /// Adds the keys of block `seq` to their parts, writing those that have gathered enough;
+    /// after a failure to write, nothing more (the check reports it).
+    fn write(&self, numbers: &[u64], hashes: &[u64], seq: usize) {
         self.used.store(true, Ordering::Relaxed);
+        if self.failed.lock().is_ok_and(|failed| failed.is_some()) {
+            return;
+        }
         let mut by_part = vec![Vec::new(); 2 * PARTS];
         numbers
             .iter()
@@ -83,6 +89,7 @@ impl KeySpill {
                 continue;
             }
             let mut part = part.lock().unwrap_or_else(|e| e.into_inner());
+            part.pending.extend([seq as u64, keys.len() as u64]);
             part.pending.extend(keys);
             if part.pending.len() >= PENDING
                 && let Err(e) = part.flush()
@@ -98,13 +105,18 @@ impl KeySpill {
     }
 
     /// The ids noted more than once: those in `rest` (the keys held in memory, and every
-    /// run) together with those on disk.
-    pub(in crate::inventory) fn repeated(self, mut rest: IdKeys) -> io::Result<Repeated> {
+    /// run) together with those on disk of the blocks up to `through` (all when `None`).
+    pub(in crate::inventory) fn repeated(
+        self,
+        mut rest: IdKeys,
+        through: Option<usize>,
+    ) -> io::Result<Repeated> {
         rest.finish();
         if !self.used.load(Ordering::Relaxed) {
             return Ok(rest.repeated());
         }
-        self.write(&rest.numbers, &rest.hashes);
+        // The keys held are those of the blocks that count.
+        self.write(&rest.numbers, &rest.hashes, 0);
         if let Some(e) = self.failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             return Err(e);
         }
@@ -118,7 +130,7 @@ impl KeySpill {
             .collect();
         let found = (parts.into_par_iter().enumerate())
             .map(|(i, part)| {
-                let keys = part.read()?;
+                let keys = part.read(through.unwrap_or(usize::MAX))?;
                 Ok(match i < PARTS {
                     true => repeated_numbers(keys, &covered),
                     false => repeated_keys(keys),
@@ -147,31 +159,46 @@ impl Part {
             none => none.insert(tempfile::tempfile()?),
         };
         let bytes: Vec<u8> = self.pending.iter().flat_map(|k| k.to_le_bytes()).collect();
-        file.write_all(&bytes)?;
         self.pending.clear();
-        Ok(())
+        file.write_all(&bytes)
     }
 
-    /// All the part's keys, those written and those pending.
-    fn read(self) -> io::Result<Vec<u64>> {
-        let Some(mut file) = self.file else {
-            return Ok(self.pending);
-        };
-        let len = file.seek(SeekFrom::End(0))?;
-        file.seek(SeekFrom::Start(0))?;
-        let mut keys = Vec::with_capacity(len as usize / size_of::<u64>() + self.pending.len());
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        let mut key = [0; size_of::<u64>()];
-        loop {
-            match reader.read_exact(&mut key) {
-                Ok(()) => keys.push(u64::from_le_bytes(key)),
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                Err(e) => return Err(e),
+    /// The part's keys of the blocks up to `through`, those written and those pending.
+    fn read(self, through: usize) -> io::Result<Vec<u64>> {
+        let mut words = Vec::new();
+        if let Some(mut file) = self.file {
+            let len = file.seek(SeekFrom::End(0))?;
+            file.seek(SeekFrom::Start(0))?;
+            words.reserve(len as usize / size_of::<u64>());
+            let mut reader = BufReader::with_capacity(1 << 20, file);
+            let mut word = [0; size_of::<u64>()];
+            loop {
+                match reader.read_exact(&mut word) {
+                    Ok(()) => words.push(u64::from_le_bytes(word)),
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(e),
+                }
             }
         }
-        keys.extend(self.pending);
-        Ok(keys)
+        words.extend(self.pending);
+        Ok(blocks_through(words, through))
     }
+}
+
+/// The keys of `words` (blocks' places, their numbers of keys, and their keys) of the blocks
+/// up to `through`, moved to the front in place.
+fn blocks_through(mut words: Vec<u64>, through: usize) -> Vec<u64> {
+    let (mut at, mut kept) = (0, 0);
+    while let [seq, n, ..] = words[at..] {
+        let (start, end) = (at + 2, (at + 2).saturating_add(n as usize).min(words.len()));
+        if seq <= through as u64 {
+            words.copy_within(start..end, kept);
+            kept += end - start;
+        }
+        at = end;
+    }
+    words.truncate(kept);
+    words
 }
 
 /// The part of the numbers a number falls in: its bits mixed, so that numbers close together
@@ -210,21 +237,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The blocks' keys with some or all of them on disk (`budget` bytes held in memory).
-    fn spilled(blocks: &[Vec<String>], budget: usize) -> Repeated {
+    /// The blocks' keys with some or all of them on disk (`budget` bytes held in memory),
+    /// those of the blocks up to `through` counted, as a reading that stopped there counts.
+    fn spilled(blocks: &[Vec<String>], budget: usize, through: Option<usize>) -> Repeated {
         let spill = KeySpill::new(budget);
         let mut rest = IdKeys::default();
-        for block in blocks {
+        for (seq, block) in blocks.iter().enumerate() {
             let mut keys = IdKeys::default();
             block.iter().for_each(|id| keys.add(id.as_bytes()));
-            spill.store(&mut keys);
-            rest.append(keys);
+            spill.store(&mut keys, seq);
+            if through.is_none_or(|through| seq <= through) {
+                rest.append(keys);
+            }
         }
-        spill.repeated(rest).unwrap()
+        spill.repeated(rest, through).unwrap()
     }
 
     fn in_memory(blocks: &[Vec<String>]) -> Repeated {
-        spilled(blocks, usize::MAX)
+        spilled(blocks, usize::MAX, None)
     }
 
     #[test]
@@ -238,20 +268,23 @@ mod tests {
         let spill = KeySpill::new(0);
         let mut keys = IdKeys::default();
         blocks[0].iter().for_each(|id| keys.add(id.as_bytes()));
-        spill.store(&mut keys);
-        assert!(
-            keys.numbers.is_empty() && keys.hashes.is_empty(),
-            "all went to disk"
-        );
+        spill.store(&mut keys, 0);
+        let on_disk = keys.numbers.is_empty() && keys.hashes.is_empty();
+        assert!(on_disk, "all went to disk");
         assert_eq!(keys.runs, vec![(1, 3)], "runs stay in memory");
-        let r = spilled(&blocks, 0);
+        let r = spilled(&blocks, 0, None);
         assert_eq!(r, in_memory(&blocks));
         assert_eq!(r.numbers, vec![(2, 2), (7, 7), (40, 40)]);
         assert!(r.contains(b"A-1") && !r.contains(b"A-2"));
+        // A reading that stopped in the second block counts none of the third's ids.
+        let r = spilled(&blocks, 0, Some(1));
+        assert_eq!(r.numbers, vec![(2, 2), (40, 40)]);
+        assert!(!r.contains(b"A-1"));
     }
 
     proptest! {
-        /// Whatever the budget, the keys on disk give the repeats the keys in memory give.
+        /// Whatever the budget and wherever the reading stopped, the keys on disk give the
+        /// repeats the keys in memory give.
         #[test]
         fn keys_on_disk_give_the_repeats_keys_in_memory_give(
             blocks in prop::collection::vec(
@@ -267,8 +300,10 @@ mod tests {
                 1..6,
             ),
             budget in prop_oneof![Just(0usize), 0usize..400],
+            through in prop::option::of(0usize..6),
         ) {
-            prop_assert_eq!(spilled(&blocks, budget), in_memory(&blocks));
+            let counted = through.map_or(blocks.len(), |t| (t + 1).min(blocks.len()));
+            prop_assert_eq!(spilled(&blocks, budget, through), in_memory(&blocks[..counted]));
         }
     }
 }
