@@ -273,7 +273,21 @@ mod tests {
         }
     }
 
+    /// What [`parse_plain`] reads: digits with at most one point, 1 to 15 digits.
+    fn is_plain(text: &str) -> bool {
+        let digits = text.bytes().filter(u8::is_ascii_digit).count();
+        text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && text.matches('.').count() <= 1
+            && (1..=15).contains(&digits)
+    }
+
     proptest::proptest! {
+        #[test]
+        fn cells_read_plain_exactly_when_they_are(text in "[0-9]{0,9}[.]?[0-9]{0,9}|[0-9.,e \u{ff10}-]{0,10}") {
+            let expected = is_plain(&text).then(|| text.parse::<f64>().ok()).flatten();
+            proptest::prop_assert_eq!(parse_plain(text.as_bytes()), expected, "{:?}", text);
+        }
+
         #[test]
         fn plain_decimals_read_exactly(int in 0u64..10_000_000_000, frac in 0u32..10_000, places in 0usize..5) {
             let text = if places == 0 { int.to_string() } else { format!("{int}.{:0places$}", frac % 10u32.pow(places as u32)) };
